@@ -1,0 +1,25 @@
+package dev.tagger.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** How the token states of a text become one vector for the classifier. */
+public enum Pooling {
+    /** The [CLS] token's state. */
+    CLS,
+    /** The mean of the real tokens' states (padding excluded), as sentence-transformers does. */
+    MEAN;
+
+    public static Pooling parse(String value) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("unknown pooling '" + value + "'; supported: "
+                    + Arrays.toString(values()).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tagger.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.tagger.inference.TextTokenizer;
+import dev.tagger.inference.TokenizedText;
+
+import java.util.List;
+
+/**
+ * A bundle made runnable on one device: tokenizer, encoder and head with their weights in engine
+ * memory. Thread-safe for inference: each call works in its own child NDManager.
+ */
+public final class TaggerModel implements AutoCloseable {
+
+    private final ModelBundle bundle;
+    private final Device device;
+    private final NDManager manager;
+    private final TextTokenizer tokenizer;
+    private final BertEncoder encoder;
+    private final ClassificationHead head;
+
+    private TaggerModel(ModelBundle bundle, Device device, NDManager manager) {
+        this.bundle = bundle;
+        this.device = device;
+        this.manager = manager;
+        this.tokenizer = new TextTokenizer(bundle.tokenizerJson(), bundle.maxTokens());
+        this.encoder = BertEncoder.create(bundle.config(), bundle.weights(), manager);
+        this.head = ClassificationHead.create(bundle.weights(), bundle.config().hiddenSize(), bundle.labels().size(),
+                bundle.pooling(), bundle.normalize(), bundle.config().hiddenDropout(), manager);
+    }
+
+    /** Loads the bundle's weights onto {@code device}. */
+    public static TaggerModel load(ModelBundle bundle, Device device) {
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            return new TaggerModel(bundle, device, m);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BertEncoder encoder() {
+        return encoder;
+    }
+
+    public ClassificationHead head() {
+        return head;
+    }
+
+    /** A child manager on this model's device, for per-batch scratch tensors. */
+    public NDManager newScratch() {
+        return manager.newSubManager();
+    }
+
+    /** Padded model inputs for a batch of tokenized texts. */
+    public record Inputs(NDArray ids, NDArray typeIds, NDArray mask) {
+    }
+
+    /** Pads the texts to the longest one and copies them to the device. */
+    public static Inputs inputs(NDManager m, List<TokenizedText> texts) {
+        int b = texts.size();
+        int s = 0;
+        for (TokenizedText t : texts) {
+            s = Math.max(s, t.length());
+        }
+        long[] ids = new long[b * s];
+        long[] types = new long[b * s];
+        long[] mask = new long[b * s];
+        for (int i = 0; i < b; i++) {
+            TokenizedText t = texts.get(i);
+            System.arraycopy(t.ids(), 0, ids, i * s, t.length());
+            System.arraycopy(t.typeIds(), 0, types, i * s, t.length());
+            java.util.Arrays.fill(mask, i * s, i * s + t.length(), 1L);
+        }
+        Shape shape = new Shape(b, s);
+        return new Inputs(m.create(ids, shape), m.create(types, shape), m.create(mask, shape));
+    }
+
+    /** The pooled text vectors [batch, hidden] (before the classifier). */
+    public NDArray pooled(NDManager m, List<TokenizedText> texts, boolean training) {
+        Inputs in = inputs(m, texts);
+        NDArray hidden = encoder.forward(in.ids(), in.mask(), in.typeIds(), training);
+        return head.pool(hidden, in.mask());
+    }
+
+    /** Sigmoid probabilities [batch][labels], one independent probability per label. */
+    public float[][] probabilities(List<TokenizedText> texts) {
+        try (NDManager m = newScratch()) {
+            NDArray probs = Activation.sigmoid(head.logits(pooled(m, texts, false), false));
+            return rows(probs.toFloatArray(), texts.size(), bundle.labels().size());
+        }
+    }
+
+    static float[][] rows(float[] flat, int n, int width) {
+        float[][] out = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * width, out[i], 0, width);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}
