@@ -1,6 +1,7 @@
 package dev.tagger.engine;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The one way into DJL: sets the offline switch (no telemetry, no hub, no native download) and the
@@ -32,6 +33,15 @@ public final class TorchEngine {
             System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(interOpThreads));
         }
         return Engine.getEngine("PyTorch");
+    }
+
+    /**
+     * Turns autograd off for the calling thread (PyTorch's grad mode is per thread and on by default
+     * in new threads). Inference workers call it once; training turns it on only inside a
+     * gradient collector, so optimizer updates run untracked.
+     */
+    public static void noGradOnThisThread() {
+        JniUtils.setGradMode(false);
     }
 
     /** Starts the engine with PyTorch's default thread counts. */

@@ -65,6 +65,11 @@ public record ModelBundle(String id, String version, BertConfig config, List<Str
                 weights, tokenizerJson, newCard);
     }
 
+    public ModelBundle withMaxTokens(int newMaxTokens) {
+        return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, newMaxTokens, base,
+                weights, tokenizerJson, card);
+    }
+
     public ModelBundle withIdentity(String newId, String newVersion) {
         return new ModelBundle(newId, newVersion, config, labels, thresholds, pooling, normalize, maxTokens, base,
                 weights, tokenizerJson, card);

@@ -1,0 +1,89 @@
+package dev.tagger.api;
+
+import dev.tagger.inference.ServiceUnavailableException;
+import dev.tagger.model.ModelFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where failures become HTTP: every error is problem+json with a status, a detail that
+ * says what was wrong and, where it applies, the field and the limit. Never a stack trace.
+ */
+@RestControllerAdvice
+public class ApiErrors extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+        if (e.field() != null) {
+            p.setProperty("field", e.field());
+        }
+        if (e.limit() != null) {
+            p.setProperty("limit", e.limit());
+        }
+        return ResponseEntity.status(e.status()).body(p);
+    }
+
+    @ExceptionHandler(ServiceUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(ServiceUnavailableException e) {
+        HttpStatus status = e.reason() == ServiceUnavailableException.Reason.OVERLOADED
+                ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        p.setProperty("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
+        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).body(p);
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
+        return tooLargeProblem(e);
+    }
+
+    @ExceptionHandler(ModelFormatException.class)
+    ResponseEntity<ProblemDetail> badModel(ModelFormatException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
+        return ResponseEntity.unprocessableContent().body(p);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unexpected error", e);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal error: " + e.getClass().getSimpleName());
+        return ResponseEntity.internalServerError().body(p);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof PayloadTooLargeException big) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLargeProblem(big).getBody());
+            }
+        }
+        Throwable root = ex.getMostSpecificCause();
+        String why = root instanceof tools.jackson.core.JacksonException je ? je.getOriginalMessage() : root.getMessage();
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the request body is not valid JSON: " + why);
+        p.setProperty("field", "body");
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    private static ResponseEntity<ProblemDetail> tooLargeProblem(PayloadTooLargeException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        p.setProperty("field", "body");
+        p.setProperty("limit", e.limit());
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(p);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tagger.api;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A request the API refuses, with what was wrong, which field, and the limit where one applies;
+ * {@link ApiErrors} turns it into problem+json.
+ */
+public class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String field;
+    private final Object limit;
+
+    public ApiException(HttpStatus status, String field, String detail, Object limit) {
+        super(detail);
+        this.status = status;
+        this.field = field;
+        this.limit = limit;
+    }
+
+    /** 422: the JSON is well-formed but a value is not acceptable. */
+    public static ApiException invalid(String field, String detail) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, field, detail, null);
+    }
+
+    public static ApiException invalid(String field, String detail, Object limit) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, field, detail, limit);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(HttpStatus.NOT_FOUND, null, what, null);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Object limit() {
+        return limit;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tagger.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every {@code tagger.*} setting, with defaults that work out of the box on a 2-core machine.
+ *
+ * @param device   where the model runs: auto (GPU when PyTorch sees one, else CPU), cpu, gpu, gpu:N[,gpu:M]
+ * @param workers  inference workers per device, each running one batch at a time
+ * @param threads  PyTorch thread counts
+ * @param model    which bundle to serve at start
+ * @param store    where trained models, jobs and datasets are kept
+ * @param api      request limits
+ * @param batching dynamic batching and backpressure
+ */
+@ConfigurationProperties("tagger")
+public record TaggerProperties(String device, Integer workers, Threads threads, Model model, Store store, Api api,
+                               Batching batching) {
+
+    public TaggerProperties {
+        device = device == null ? "auto" : device;
+        workers = workers == null ? 1 : workers;
+        threads = threads == null ? new Threads(null, null) : threads;
+        model = model == null ? new Model(null, null) : model;
+        store = store == null ? new Store(null) : store;
+        api = api == null ? new Api(null, null) : api;
+        batching = batching == null ? new Batching(null, null, null, null, null) : batching;
+        if (workers < 1) {
+            throw new IllegalArgumentException("tagger.workers must be at least 1");
+        }
+        if (batching.queueCapacity() < api.maxTexts()) {
+            // Otherwise a full-size request could never be admitted, and 429 would invite useless retries.
+            throw new IllegalArgumentException("tagger.batching.queue-capacity (" + batching.queueCapacity()
+                    + ") must be at least tagger.api.max-texts (" + api.maxTexts() + ")");
+        }
+    }
+
+    /**
+     * @param intraOp threads inside one op (0: PyTorch's default, all cores)
+     * @param interOp threads across ops
+     */
+    public record Threads(Integer intraOp, Integer interOp) {
+        public Threads {
+            intraOp = intraOp == null ? 0 : intraOp;
+            interOp = interOp == null ? 1 : interOp;
+        }
+    }
+
+    /**
+     * @param dir       a bundle directory to serve; empty serves the built-in default model
+     * @param maxTokens overrides the bundle's token limit (texts longer are truncated, not rejected)
+     */
+    public record Model(Path dir, Integer maxTokens) {
+    }
+
+    /** @param dir writable directory for models, jobs and datasets */
+    public record Store(Path dir) {
+        public Store {
+            dir = dir == null ? Path.of("data") : dir;
+        }
+    }
+
+    /**
+     * @param maxTexts     texts per request
+     * @param maxBodyBytes request body size
+     */
+    public record Api(Integer maxTexts, DataSize maxBodyBytes) {
+        public Api {
+            maxTexts = maxTexts == null ? 64 : maxTexts;
+            maxBodyBytes = maxBodyBytes == null ? DataSize.ofMegabytes(2) : maxBodyBytes;
+        }
+    }
+
+    /**
+     * @param maxBatchSize   texts per batch
+     * @param maxBatchTokens padded tokens per batch (batch size x longest text); a longer text runs alone
+     * @param maxWait        how long a worker waits for more texts before running a partial batch (0: never)
+     * @param queueCapacity  texts waiting at most; beyond it requests get 429
+     * @param requestTimeout a request still unanswered after this gets 503
+     */
+    public record Batching(Integer maxBatchSize, Integer maxBatchTokens, Duration maxWait, Integer queueCapacity,
+                           Duration requestTimeout) {
+        public Batching {
+            maxBatchSize = maxBatchSize == null ? 32 : maxBatchSize;
+            maxBatchTokens = maxBatchTokens == null ? 4096 : maxBatchTokens;
+            maxWait = maxWait == null ? Duration.ZERO : maxWait;
+            queueCapacity = queueCapacity == null ? 1024 : queueCapacity;
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(30) : requestTimeout;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tagger.api;
+
+import dev.tagger.ServiceTestBase;
+import dev.tagger.TestData;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** POST /classify and GET /models/current over real HTTP against the built-in default model. */
+class ClassifyApiTest extends ServiceTestBase {
+
+    private JsonNode classify(Object body) throws Exception {
+        HttpResponse<String> r = post("/classify", JSON.writeValueAsString(body));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r);
+    }
+
+    @Test
+    void gratitudeIsFoundAndEveryLabelHasAProbability() throws Exception {
+        JsonNode r = classify(Map.of("texts", List.of("Thank you so much, this made my day!")));
+        assertThat(r.at("/model/id").asString()).isEqualTo("goemotions-minilm");
+        assertThat(r.at("/model/version").asString()).hasSize(12);
+        JsonNode first = r.at("/results/0");
+        List<String> labels = new ArrayList<>();
+        first.get("labels").forEach(l -> labels.add(l.asString()));
+        assertThat(labels).contains("gratitude");
+        assertThat(first.get("scores").size()).isEqualTo(28);
+        first.get("scores").properties().forEach(e ->
+                assertThat(e.getValue().asDouble()).isBetween(0.0, 1.0));
+        // Multi-label, not softmax: probabilities do not have to sum to one.
+        double sum = 0;
+        for (var e : first.get("scores").properties()) {
+            sum += e.getValue().asDouble();
+        }
+        assertThat(Math.abs(sum - 1.0)).isGreaterThan(0.01);
+        assertThat(first.get("truncated").asBoolean()).isFalse();
+        // Predicted labels come by descending score.
+        double previous = 2;
+        for (String l : labels) {
+            double s = first.get("scores").get(l).asDouble();
+            assertThat(s).isLessThanOrEqualTo(previous);
+            previous = s;
+        }
+    }
+
+    @Test
+    void aBatchAnswersInInputOrderWithTheSameProbabilitiesAsSingleTexts() throws Exception {
+        List<String> texts = TestData.SENTENCES;
+        JsonNode batch = classify(Map.of("texts", texts));
+        assertThat(batch.get("results").size()).isEqualTo(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            JsonNode alone = classify(Map.of("text", texts.get(i))).at("/results/0/scores");
+            JsonNode inBatch = batch.at("/results/" + i + "/scores");
+            for (var e : alone.properties()) {
+                assertThat(inBatch.get(e.getKey()).asDouble()).as("text %d label %s", i, e.getKey())
+                        .isCloseTo(e.getValue().asDouble(), within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void thresholdTopKAndAllScoresShapeTheAnswer() throws Exception {
+        JsonNode everything = classify(Map.of("text", "I love you all, thanks!", "threshold", 0.0));
+        assertThat(everything.at("/results/0/labels").size()).isEqualTo(28);
+        JsonNode two = classify(Map.of("text", "I love you all, thanks!", "threshold", 0.0, "top_k", 2));
+        assertThat(two.at("/results/0/labels").size()).isEqualTo(2);
+        JsonNode none = classify(Map.of("text", "I love you all, thanks!", "threshold", 1.0, "all_scores", false));
+        assertThat(none.at("/results/0/labels").size()).isZero();
+        assertThat(none.at("/results/0/scores").size()).isZero();
+    }
+
+    @Test
+    void longTextsAreTruncatedNotRejected() throws Exception {
+        JsonNode r = classify(Map.of("text", "this is a very long sentence that keeps going ".repeat(100)));
+        assertThat(r.at("/results/0/truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void timingHeadersAreSent() throws Exception {
+        HttpResponse<String> r = post("/classify", "{\"text\": \"hello there\"}");
+        assertThat(r.headers().firstValue("x-inference-time")).isPresent();
+        assertThat(r.headers().firstValue("x-queue-time")).isPresent();
+        assertThat(r.headers().firstValue("x-tokenization-time")).isPresent();
+    }
+
+    @Test
+    void currentModelDescribesLabelsThresholdsAndMetrics() throws Exception {
+        HttpResponse<String> r = get("/models/current");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode m = json(r);
+        assertThat(m.get("labels").size()).isEqualTo(28);
+        assertThat(m.get("thresholds").size()).isEqualTo(28);
+        assertThat(m.get("base").asString()).isEqualTo("builtin:all-MiniLM-L6-v2");
+        assertThat(m.at("/card/metrics/validation/macro_f1").asDouble()).isGreaterThanOrEqualTo(0.40);
+    }
+
+    @Test
+    void readinessReportsTheModel() throws Exception {
+        JsonNode h = json(get("/actuator/health/readiness"));
+        assertThat(h.get("status").asString()).isEqualTo("UP");
+        assertThat(h.at("/components/model/details/id").asString()).isEqualTo("goemotions-minilm");
+    }
+}
