@@ -122,8 +122,12 @@ public final class BertEncoder implements AutoCloseable {
         Shape hidden = new Shape(h);
         float eps = config.layerNormEps();
 
+        // The slice of the position table is a new array: give it to the caller's manager, or it would
+        // stay in the weights' manager for the model's lifetime (one leak per forward pass).
+        NDArray positions = positionEmbeddings.get(new NDIndex(":{}", seq));
+        positions.attach(inputIds.getManager());
         NDArray x = Embedding.embedding(inputIds, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow()
-                .add(positionEmbeddings.get(new NDIndex(":{}", seq)))
+                .add(positions)
                 .add(Embedding.embedding(typeIds, typeEmbeddings, SparseFormat.DENSE).singletonOrThrow());
         x = LayerNorm.layerNorm(x, hidden, embNormWeight, embNormBias, eps).singletonOrThrow();
         x = dropout(x, config.hiddenDropout(), training);

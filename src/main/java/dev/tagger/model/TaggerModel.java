@@ -116,6 +116,11 @@ public final class TaggerModel implements AutoCloseable {
         return out;
     }
 
+    /** Arrays held by this model's own manager (its weights); constant across calls when nothing leaks. */
+    public int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         tokenizer.close();

@@ -2,6 +2,7 @@ package dev.tagger.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,15 @@ public final class AdamW {
 
     /** Applies one update from the gradients left by backward(), then zeroes them. Returns the gradient norm. */
     public float update() {
+        // Every temporary made here (gradient views, moments' intermediates) is freed at the end of
+        // the step; without the scope they would pile up in the parameters' manager until training ends.
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return updateInScope();
+        }
+    }
+
+    private float updateInScope() {
         float lr = learningRate(step);
         step++;
         double sq = 0;
