@@ -10,7 +10,7 @@ import java.util.Locale;
  * may hold commas, line breaks and doubled quotes ({@code ""} for one {@code "}), and ends at a quote followed by a
  * comma or the end of the line. A line break inside a quoted field is kept as {@code \n} (a CRLF becomes
  * {@code \n}). Strict: a quote inside an unquoted field, or anything but a comma after a closing quote, is a
- * problem. A line with nothing on it outside a quoted field is skipped.
+ * problem. A blank line (nothing but white space) outside a quoted field is skipped.
  */
 final class CsvRecordReader {
 
@@ -42,7 +42,7 @@ final class CsvRecordReader {
             if (current == null) {
                 return null;
             }
-        } while (current.ok() && current.text().isEmpty());
+        } while (current.ok() && current.text().isBlank());
 
         long start = current.number();
         List<String> fields = new ArrayList<>();

@@ -318,9 +318,11 @@ public final class DatasetParser {
                 if (!countRow(n)) {
                     continue;
                 }
-                boolean bad = false;
-                for (DatasetProblem p : record.problems()) {
-                    bad = problem(p.line(), p.field(), p.message());
+                if (!record.problems().isEmpty()) {
+                    // after a syntax or encoding error the fields cannot be trusted: report only that
+                    record.problems().forEach(p -> problem(p.line(), p.field(), p.message()));
+                    rejected++;
+                    continue;
                 }
                 if (record.fields().size() != columns) {
                     reject(n, null, "expected " + columns + " fields as in the header, found "
@@ -333,7 +335,7 @@ public final class DatasetParser {
                         rowLabels.add(token);
                     }
                 }
-                row(n, record.fields().get(textColumn), rowLabels, bad);
+                row(n, record.fields().get(textColumn), rowLabels, false);
             }
         }
 
