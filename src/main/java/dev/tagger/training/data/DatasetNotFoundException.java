@@ -5,6 +5,8 @@ import java.util.NoSuchElementException;
 /** No dataset is stored under the id asked for. */
 public class DatasetNotFoundException extends NoSuchElementException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String id;
 
     public DatasetNotFoundException(String id) {

@@ -1,5 +1,7 @@
 package dev.tagger.training.data;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,7 +58,7 @@ public final class DatasetStore {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Duration STALE_TEMP = Duration.ofHours(1);
     private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
-    private static final System.Logger LOG = System.getLogger(DatasetStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetStore.class);
 
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final JsonMapper JSON_LINES = JsonMapper.builder().build();
@@ -167,7 +169,7 @@ public final class DatasetStore {
                 try {
                     deleteRecursively(staging);
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot remove " + staging + ": " + e);
+                    LOG.warn("cannot remove {}: {}", staging, e.toString());
                 }
             }
         }
@@ -196,7 +198,7 @@ public final class DatasetStore {
                 } catch (NoSuchFileException e) {
                     // deleted meanwhile
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "skipping unreadable dataset " + dir + ": " + e);
+                    LOG.warn("skipping unreadable dataset {}: {}", dir, e.toString());
                 }
             }
         }
@@ -310,7 +312,7 @@ public final class DatasetStore {
                         deleteRecursively(entry);
                     }
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot remove stale " + entry + ": " + e);
+                    LOG.warn("cannot remove stale {}: {}", entry, e.toString());
                 }
             }
         }
