@@ -24,11 +24,29 @@ import java.util.Random;
 public final class HeadTrainer {
 
     /** Hyper-parameters of head training. */
+    /**
+     * @param posWeightPower each label's positives weigh (negatives / positives) ^ power in the loss
+     *                       (0: plain BCE; 0.5: square root, which lifts rare labels without drowning precision)
+     */
     public record Settings(int epochs, float learningRate, int batchSize, float weightDecay, float warmupRatio,
-                           float clipNorm, long seed) {
+                           float clipNorm, long seed, float posWeightPower) {
         public static Settings defaults() {
-            return new Settings(40, 3e-3f, 64, 1e-4f, 0.05f, 1.0f, 42);
+            return new Settings(40, 3e-3f, 64, 1e-4f, 0.05f, 1.0f, 42, 0f);
         }
+    }
+
+    /** (negatives / positives) ^ power per label, capped at 100; 1 for a label without positives. */
+    public static float[] positiveWeights(boolean[][] y, float power) {
+        int labels = y[0].length;
+        float[] out = new float[labels];
+        for (int j = 0; j < labels; j++) {
+            long pos = 0;
+            for (boolean[] row : y) {
+                pos += row[j] ? 1 : 0;
+            }
+            out[j] = pos == 0 || power == 0 ? 1f : (float) Math.min(100, Math.pow((double) (y.length - pos) / pos, power));
+        }
+        return out;
     }
 
     /** Called after each epoch with the mean training loss; may return false to stop. */
@@ -50,6 +68,7 @@ public final class HeadTrainer {
             NDArray targets = m.create(flatten(y), new Shape(n, labels));
             NDArray w = m.create(FloatBuffer.wrap(init.get(ClassificationHead.WEIGHT).data()), new Shape(labels, hidden));
             NDArray b = m.create(FloatBuffer.wrap(init.get(ClassificationHead.BIAS).data()), new Shape(labels));
+            NDArray posWeight = m.create(positiveWeights(y, s.posWeightPower()));
             long stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
             long total = stepsPerEpoch * s.epochs();
             AdamW opt = new AdamW(List.of(w, b), m, s.learningRate(), s.weightDecay(), s.clipNorm(),
@@ -73,7 +92,7 @@ public final class HeadTrainer {
                         NDArray bx = features.get(sel);
                         NDArray by = targets.get(sel);
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDArray loss = Losses.bceWithLogits(Linear.linear(bx, w, b).singletonOrThrow(), by);
+                            NDArray loss = Losses.bceWithLogits(Linear.linear(bx, w, b).singletonOrThrow(), by, posWeight);
                             gc.backward(loss);
                             lossSum += loss.getFloat() * (end - start);
                         }

@@ -59,7 +59,8 @@ public final class TrainHeadCommand {
                 Float.parseFloat(opt.getOrDefault("weight-decay", "" + d.weightDecay())),
                 Float.parseFloat(opt.getOrDefault("warmup", "" + d.warmupRatio())),
                 d.clipNorm(),
-                Long.parseLong(opt.getOrDefault("seed", "" + d.seed())));
+                Long.parseLong(opt.getOrDefault("seed", "" + d.seed())),
+                Float.parseFloat(opt.getOrDefault("pos-weight-power", "" + d.posWeightPower())));
         Pooling pooling = Pooling.parse(opt.getOrDefault("pooling", "mean"));
         boolean normalize = Boolean.parseBoolean(opt.getOrDefault("normalize", "true"));
         int maxTokens = Integer.parseInt(opt.getOrDefault("max-tokens", "128"));
@@ -170,6 +171,7 @@ public final class TrainHeadCommand {
         p.put("warmup_ratio", s.warmupRatio());
         p.put("clip_norm", s.clipNorm());
         p.put("seed", s.seed());
+        p.put("pos_weight_power", s.posWeightPower());
         p.put("optimizer", "AdamW, linear warmup then linear decay");
         p.put("loss", "binary cross-entropy on logits (one sigmoid per label)");
         p.put("threshold_tuning", "per label, grid 0.01..0.99, maximising F1 on validation; labels with fewer than "

@@ -23,14 +23,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * What we expose is checked by Prometheus' own tools: promtool lints the exposition, and a real
  * Prometheus server (Debian package) scrapes the service and answers queries about it.
- * .ci/run installs the package and sets -Dtagger.require-prometheus=true so CI cannot skip this.
+ * .ci/run installs the package and sets -Dtagger.require-tools=true so CI cannot skip this.
  */
 class PrometheusScrapeTest extends ServiceTestBase {
 
     @BeforeAll
     static void needsPrometheus() {
         boolean present = new File("/usr/bin/promtool").canExecute() && new File("/usr/bin/prometheus").canExecute();
-        if (Boolean.getBoolean("tagger.require-prometheus")) {
+        if (Boolean.getBoolean("tagger.require-tools")) {
             assertThat(present).as("promtool and prometheus (Debian package 'prometheus') are required").isTrue();
         }
         assumeTrue(present, "Debian package 'prometheus' is not installed; skipping the real-Prometheus checks");

@@ -1,0 +1,26 @@
+package dev.tagger.engine;
+
+import ai.djl.Device;
+import ai.djl.util.Utils;
+import dev.tagger.inference.InferenceConfig;
+import dev.tagger.model.ModelBundle;
+import dev.tagger.model.ModelBundleIO;
+import dev.tagger.model.TaggerModel;
+
+import java.util.List;
+
+/** Run in a child JVM by {@link OfflineEngineTest}: everything the service does with DJL, once. */
+public final class OfflineProbe {
+
+    private OfflineProbe() {
+    }
+
+    public static void main(String[] args) {
+        TorchEngine.start();
+        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(InferenceConfig.DEFAULT_MODEL), "probe");
+        try (TaggerModel model = TaggerModel.load(bundle, Device.cpu())) {
+            float[][] p = model.probabilities(List.of(model.tokenizer().tokenize("Thank you so much!")));
+            System.out.println("offline=" + Utils.isOfflineMode() + " labels=" + p[0].length);
+        }
+    }
+}
