@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -31,7 +32,7 @@ public final class HeadTrainer {
     public record Settings(int epochs, float learningRate, int batchSize, float weightDecay, float warmupRatio,
                            float clipNorm, long seed, float posWeightPower) {
         public static Settings defaults() {
-            return new Settings(40, 3e-3f, 64, 1e-4f, 0.05f, 1.0f, 42, 0f);
+            return new Settings(20, 1e-2f, 64, 1e-4f, 0.05f, 1.0f, 42, 0f);
         }
     }
 
@@ -83,7 +84,10 @@ public final class HeadTrainer {
                 double lossSum = 0;
                 for (int start = 0; start < n; start += s.batchSize()) {
                     int end = Math.min(n, start + s.batchSize());
-                    try (NDManager step = m.newSubManager()) {
+                    // The scope frees every array the step creates (row gathers, activations, loss,
+                    // autograd buffers); without it they would accumulate in the long-lived manager.
+                    try (NDScope scope = new NDScope(); NDManager step = m.newSubManager()) {
+                        scope.suppressNotUsedWarning();
                         long[] rows = new long[end - start];
                         for (int i = start; i < end; i++) {
                             rows[i - start] = idx[i];
