@@ -107,7 +107,10 @@ public final class BertEncoder implements AutoCloseable {
      * Runs the encoder.
      *
      * @param inputIds      int64 [batch, seq]
-     * @param attentionMask int64 [batch, seq], 1 for real tokens and 0 for padding
+     * @param attentionMask int64 [batch, seq], 1 for real tokens and 0 for padding; {@code null} when
+     *                      the batch has no padding (every text of the same length), which skips the
+     *                      mask arithmetic entirely: the common case for one text, or for a batch cut
+     *                      from texts of equal length
      * @param typeIds       int64 [batch, seq]
      * @param training      applies dropout when true
      * @return last_hidden_state, float32 [batch, seq, hidden]
@@ -133,8 +136,8 @@ public final class BertEncoder implements AutoCloseable {
         x = dropout(x, config.hiddenDropout(), training);
 
         // Additive mask, built once per batch: 0 for tokens, MASKED for padding; [batch, 1, 1, seq].
-        NDArray maskAdd = attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASKED)
-                .reshape(batch, 1, 1, seq);
+        NDArray maskAdd = attentionMask == null ? null
+                : attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASKED).reshape(batch, 1, 1, seq);
 
         int heads = config.numHeads();
         int dh = config.headSize();
@@ -144,7 +147,8 @@ public final class BertEncoder implements AutoCloseable {
             NDArray q = qkv.get(":, :, 0").transpose(0, 2, 1, 3).mul(queryScale); // [b, heads, seq, dh]
             NDArray kT = qkv.get(":, :, 1").transpose(0, 2, 3, 1);  // [b, heads, dh, seq]
             NDArray v = qkv.get(":, :, 2").transpose(0, 2, 1, 3);   // [b, heads, seq, dh]
-            NDArray probs = q.matMul(kT).add(maskAdd).softmax(-1);
+            NDArray scores = q.matMul(kT);
+            NDArray probs = (maskAdd == null ? scores : scores.add(maskAdd)).softmax(-1);
             probs = dropout(probs, config.attentionDropout(), training);
             NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, h);
             NDArray attn = Linear.linear(context, layer.outWeight, layer.outBias).singletonOrThrow();

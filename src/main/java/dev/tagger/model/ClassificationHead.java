@@ -70,11 +70,13 @@ public final class ClassificationHead implements AutoCloseable {
         return normalize;
     }
 
-    /** [batch, seq, hidden] + int64 mask [batch, seq] -> [batch, hidden]. */
+    /** [batch, seq, hidden] + int64 mask [batch, seq] (null: no padding) -> [batch, hidden]. */
     public NDArray pool(NDArray hidden, NDArray attentionMask) {
         NDArray pooled;
         if (pooling == Pooling.CLS) {
             pooled = hidden.get(":, 0, :");
+        } else if (attentionMask == null) {
+            pooled = hidden.mean(new int[] {1});
         } else {
             NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(2);
             pooled = hidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}));

@@ -69,16 +69,28 @@ public final class TaggerModel implements AutoCloseable {
         return manager.newSubManager();
     }
 
-    /** Padded model inputs for a batch of tokenized texts. */
-    public record Inputs(NDArray ids, NDArray typeIds, NDArray mask) {
+    /**
+     * Padded model inputs for a batch of tokenized texts.
+     *
+     * @param mask   1 for tokens, 0 for padding
+     * @param padded whether any text is shorter than the longest (if not, the mask can be skipped)
+     */
+    public record Inputs(NDArray ids, NDArray typeIds, NDArray mask, boolean padded) {
+
+        /** The mask to pass to the encoder and pooling: null when there is no padding. */
+        public NDArray maskIfPadded() {
+            return padded ? mask : null;
+        }
     }
 
     /** Pads the texts to the longest one and copies them to the device. */
     public static Inputs inputs(NDManager m, List<TokenizedText> texts) {
         int b = texts.size();
         int s = 0;
+        int shortest = Integer.MAX_VALUE;
         for (TokenizedText t : texts) {
             s = Math.max(s, t.length());
+            shortest = Math.min(shortest, t.length());
         }
         long[] ids = new long[b * s];
         long[] types = new long[b * s];
@@ -90,14 +102,14 @@ public final class TaggerModel implements AutoCloseable {
             java.util.Arrays.fill(mask, i * s, i * s + t.length(), 1L);
         }
         Shape shape = new Shape(b, s);
-        return new Inputs(m.create(ids, shape), m.create(types, shape), m.create(mask, shape));
+        return new Inputs(m.create(ids, shape), m.create(types, shape), m.create(mask, shape), shortest < s);
     }
 
     /** The pooled text vectors [batch, hidden] (before the classifier). */
     public NDArray pooled(NDManager m, List<TokenizedText> texts, boolean training) {
         Inputs in = inputs(m, texts);
-        NDArray hidden = encoder.forward(in.ids(), in.mask(), in.typeIds(), training);
-        return head.pool(hidden, in.mask());
+        NDArray hidden = encoder.forward(in.ids(), in.maskIfPadded(), in.typeIds(), training);
+        return head.pool(hidden, in.maskIfPadded());
     }
 
     /** Sigmoid probabilities [batch][labels], one independent probability per label. */

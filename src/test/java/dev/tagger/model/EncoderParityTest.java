@@ -85,7 +85,7 @@ class EncoderParityTest {
     static float[] ours(List<TokenizedText> batch) {
         try (NDManager m = manager.newSubManager()) {
             TaggerModel.Inputs in = TaggerModel.inputs(m, batch);
-            NDArray out = encoder.forward(in.ids(), in.mask(), in.typeIds(), false);
+            NDArray out = encoder.forward(in.ids(), in.maskIfPadded(), in.typeIds(), false);
             return out.toFloatArray();
         }
     }
