@@ -1,0 +1,159 @@
+# syntax=docker/dockerfile:1
+#
+# Tagger container image. Needs BuildKit (the default builder since Docker 23; also buildah/podman).
+#
+#   docker build -t tagger:cpu .                                   # CPU flavour (default)
+#   docker build -t tagger:cuda --build-arg FLAVOR=cuda .          # CUDA flavour
+#   docker run --read-only --tmpfs /tmp -v tagger-data:/var/lib/tagger -p 8080:8080 tagger:cpu
+#
+# Network is needed at BUILD time only (base images, Maven Central for the build, and for FLAVOR=cuda the
+# PyTorch wheel index). The image itself never downloads anything: the PyTorch and tokenizer native libraries
+# are extracted into /opt/tagger/engine-cache while the image is built (tagger.sh --warmup), and DJL runs
+# offline, so a container starts with no network and with a read-only root file system. It writes only to
+# /var/lib/tagger (tagger.store.dir: models, jobs, datasets) and /tmp.
+#
+# Flavours (build arg FLAVOR):
+#   cpu   PyTorch 2.7.1 CPU natives from the pytorch-native-cpu jar inside the application (Maven Central).
+#   cuda  DJL 0.36 publishes no CUDA native jar for PyTorch 2.7.1 on Maven Central, so this flavour installs
+#         the official torch==2.7.1 wheel for CUDA (python3 + pip, in a separate stage: python is not in the
+#         final image), keeps torch/lib and the nvidia/* CUDA libraries it depends on, and points DJL at them
+#         with PYTORCH_LIBRARY_PATH, PYTORCH_VERSION and PYTORCH_FLAVOR. The CUDA build defaults to cu128:
+#         DJL's JNI bridge for 2.7.1 exists in the pytorch-jni jar only for cpu and cu128, any other flavour
+#         (cu126, cu118) would make DJL download its JNI at run time, which an offline container cannot do.
+#         Run it with the NVIDIA container toolkit (docker run --gpus all ...) on a driver that supports
+#         CUDA 12.8 (>= 570); the driver (libcuda) comes from the host, everything else is in the image.
+#
+# Build args: FLAVOR, JDK_IMAGE, JRE_IMAGE, TORCH_VERSION, CUDA_FLAVOR, TORCH_INDEX_URL, and the label values
+# VERSION, REVISION, CREATED.
+
+ARG FLAVOR=cpu
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+
+# ---------------------------------------------------------------------------------------------------------------
+# build: compile and package with the Maven wrapper, then split the Boot jar into layers (Spring Boot 4 tools).
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY src/main/ src/main/
+RUN --mount=type=cache,id=tagger-m2,target=/root/.m2 \
+    ./mvnw -B -DskipTests package \
+    && java -Djarmode=tools -jar target/tagger-*.jar extract --layers --launcher --destination /layers \
+    && ls /layers
+
+# ---------------------------------------------------------------------------------------------------------------
+# base-cpu: the JRE, curl for the HEALTHCHECK, the unprivileged user (uid/gid 10001) and the fixed paths.
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${JRE_IMAGE} AS base-cpu
+RUN set -eux; \
+    if ! command -v curl >/dev/null 2>&1; then \
+        apt-get update; \
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl ca-certificates; \
+        rm -rf /var/lib/apt/lists/*; \
+    fi; \
+    groupadd --system --gid 10001 tagger; \
+    useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/tagger --no-create-home \
+        --shell /usr/sbin/nologin tagger; \
+    mkdir -p /opt/tagger/bin /opt/tagger/app /opt/tagger/engine-cache /var/lib/tagger; \
+    chown 10001:10001 /var/lib/tagger; \
+    chmod 0750 /var/lib/tagger
+ENV TAGGER_APP_DIR=/opt/tagger/app \
+    ENGINE_CACHE_DIR=/opt/tagger/engine-cache \
+    TAGGER_STORE_DIR=/var/lib/tagger \
+    HOME=/var/lib/tagger \
+    TMPDIR=/tmp \
+    OPT_OUT_TRACKING=true \
+    DJL_OFFLINE=true
+
+# ---------------------------------------------------------------------------------------------------------------
+# torch-cuda: python3 + pip install of the official PyTorch CUDA wheel (needs network at build time only).
+# Only the shared libraries are kept, with their relative layout (torch/lib finds nvidia/*/lib via RPATH).
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${JRE_IMAGE} AS torch-cuda
+ARG TORCH_VERSION=2.7.1
+ARG CUDA_FLAVOR=cu128
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/${CUDA_FLAVOR}
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv; \
+    rm -rf /var/lib/apt/lists/*; \
+    python3 -m venv /opt/venv; \
+    /opt/venv/bin/pip install --no-cache-dir --index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"; \
+    site=$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+    mkdir -p /opt/libtorch/torch; \
+    cp -a "$site/torch/lib" /opt/libtorch/torch/lib; \
+    cp -a "$site/nvidia" /opt/libtorch/nvidia; \
+    if [ -d "$site/cusparselt" ]; then cp -a "$site/cusparselt" /opt/libtorch/cusparselt; fi; \
+    find /opt/libtorch -name '__pycache__' -prune -exec rm -rf {} +; \
+    find /opt/libtorch -name '*.py' -delete; \
+    find /opt/libtorch -type d -name include -prune -exec rm -rf {} +; \
+    ln -sf libcudart.so.12 /opt/libtorch/nvidia/cuda_runtime/lib/libcudart.so; \
+    missing=$(ldd /opt/libtorch/torch/lib/libtorch_cuda.so | grep 'not found' | grep -v 'libcuda\.so' || true); \
+    if [ -n "$missing" ]; then echo "unresolved libraries: $missing" >&2; exit 1; fi
+
+# base-cuda: base-cpu plus the CUDA libtorch; DJL loads it instead of the CPU natives in the jar.
+FROM base-cpu AS base-cuda
+ARG TORCH_VERSION=2.7.1
+ARG CUDA_FLAVOR=cu128
+COPY --from=torch-cuda /opt/libtorch /opt/libtorch
+# LD_LIBRARY_PATH: DJL counts GPUs through libcudart (JNA), which must be findable by name.
+ENV PYTORCH_LIBRARY_PATH=/opt/libtorch/torch/lib \
+    PYTORCH_VERSION=${TORCH_VERSION} \
+    PYTORCH_FLAVOR=${CUDA_FLAVOR} \
+    LD_LIBRARY_PATH=/opt/libtorch/nvidia/cuda_runtime/lib \
+    NVIDIA_VISIBLE_DEVICES=all \
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility
+
+# ---------------------------------------------------------------------------------------------------------------
+# warm: start the engine once so that its native libraries are extracted into ENGINE_CACHE_DIR. A stage of its
+# own so that the final image gets the cache as a layer below the application (unchanged by code changes).
+# ---------------------------------------------------------------------------------------------------------------
+FROM base-${FLAVOR} AS warm
+COPY --from=build /layers/dependencies/ /opt/tagger/app/
+COPY --from=build /layers/spring-boot-loader/ /opt/tagger/app/
+COPY --from=build /layers/snapshot-dependencies/ /opt/tagger/app/
+COPY --from=build /layers/application/ /opt/tagger/app/
+COPY --chmod=0755 src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
+RUN /opt/tagger/bin/tagger.sh --warmup && chmod -R a+rX,go-w /opt/tagger/engine-cache
+
+# ---------------------------------------------------------------------------------------------------------------
+# runtime
+# ---------------------------------------------------------------------------------------------------------------
+FROM base-${FLAVOR} AS runtime
+ARG FLAVOR
+ARG JRE_IMAGE
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="tagger" \
+      org.opencontainers.image.description="Multi-label text tagging service (BERT encoder on DJL/PyTorch, sigmoid head), ${FLAVOR} flavour" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.vendor="dev.tagger" \
+      org.opencontainers.image.base.name="${JRE_IMAGE}" \
+      dev.tagger.flavor="${FLAVOR}"
+
+# Layers from the least to the most often changed: natives, dependencies, loader, start script, application.
+COPY --from=warm /opt/tagger/engine-cache/ /opt/tagger/engine-cache/
+COPY --from=build /layers/dependencies/ /opt/tagger/app/
+COPY --from=build /layers/spring-boot-loader/ /opt/tagger/app/
+COPY --from=build /layers/snapshot-dependencies/ /opt/tagger/app/
+COPY --chmod=0755 src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
+COPY --from=build /layers/application/ /opt/tagger/app/
+
+# Management port: the same as the HTTP port unless MANAGEMENT_SERVER_PORT is set (the Helm chart uses 8081).
+ENV MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \
+    JAVA_OPTS=""
+
+USER 10001:10001
+# Proves at build time that the unprivileged user starts the engine from the cache without writing anything.
+RUN /opt/tagger/bin/tagger.sh --warmup
+
+VOLUME ["/var/lib/tagger"]
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${MANAGEMENT_SERVER_PORT:-${SERVER_PORT:-8080}}/actuator/health/readiness" || exit 1
+ENTRYPOINT ["/opt/tagger/bin/tagger.sh"]
