@@ -27,8 +27,8 @@
 # VERSION, REVISION, CREATED.
 
 ARG FLAVOR=cpu
-ARG JDK_IMAGE=eclipse-temurin:17-jdk
-ARG JRE_IMAGE=eclipse-temurin:17-jre
+ARG JDK_IMAGE=docker.io/library/eclipse-temurin:17-jdk
+ARG JRE_IMAGE=docker.io/library/eclipse-temurin:17-jre
 
 # ---------------------------------------------------------------------------------------------------------------
 # build: compile and package with the Maven wrapper, then split the Boot jar into layers (Spring Boot 4 tools).
