@@ -2,9 +2,9 @@
 #
 # Tagger container image. Needs BuildKit (the default builder since Docker 23; also buildah/podman).
 #
-#   docker build -t tagger:cpu .                                   # CPU flavour (default)
-#   docker build -t tagger:cuda --build-arg FLAVOR=cuda .          # CUDA flavour
-#   docker run --read-only --tmpfs /tmp -v tagger-data:/var/lib/tagger -p 8080:8080 tagger:cpu
+#   docker build -t tagger:0.1.0-cpu .                             # CPU flavour (default)
+#   docker build -t tagger:0.1.0-cuda --build-arg FLAVOR=cuda .    # CUDA flavour
+#   docker run --read-only --tmpfs /tmp -v tagger-data:/var/lib/tagger -p 8080:8080 tagger:0.1.0-cpu
 #
 # Network is needed at BUILD time only (base images, Maven Central for the build, and for FLAVOR=cuda the
 # PyTorch wheel index). The image itself never downloads anything: the PyTorch and tokenizer native libraries
@@ -16,8 +16,10 @@
 #   cpu   PyTorch 2.7.1 CPU natives from the pytorch-native-cpu jar inside the application (Maven Central).
 #   cuda  DJL 0.36 publishes no CUDA native jar for PyTorch 2.7.1 on Maven Central, so this flavour installs
 #         the official torch==2.7.1 wheel for CUDA (python3 + pip, in a separate stage: python is not in the
-#         final image), keeps torch/lib and the nvidia/* CUDA libraries it depends on, and points DJL at them
-#         with PYTORCH_LIBRARY_PATH, PYTORCH_VERSION and PYTORCH_FLAVOR. The CUDA build defaults to cu128:
+#         final image), keeps torch/lib and the nvidia/* CUDA libraries it depends on under
+#         /opt/tagger/libtorch, and points DJL at them with PYTORCH_LIBRARY_PATH, PYTORCH_VERSION and
+#         PYTORCH_FLAVOR (written to /opt/tagger/libtorch/libtorch.env, which tagger.sh reads, so the build-time
+#         warm-up and the container use the same settings). The CUDA build defaults to cu128:
 #         DJL's JNI bridge for 2.7.1 exists in the pytorch-jni jar only for cpu and cu128, any other flavour
 #         (cu126, cu118) would make DJL download its JNI at run time, which an offline container cannot do.
 #         Run it with the NVIDIA container toolkit (docker run --gpus all ...) on a driver that supports
@@ -44,9 +46,54 @@ RUN --mount=type=cache,id=tagger-m2,target=/root/.m2 \
     && ls /layers
 
 # ---------------------------------------------------------------------------------------------------------------
-# base-cpu: the JRE, curl for the HEALTHCHECK, the unprivileged user (uid/gid 10001) and the fixed paths.
+# torch: for FLAVOR=cuda, python3 + pip install of the official PyTorch CUDA wheel (network at build time only);
+# only its shared libraries are kept, in their relative layout (torch/lib finds nvidia/*/lib through RPATH), plus
+# libtorch.env, which tagger.sh reads to point DJL at them. For FLAVOR=cpu, an empty directory. (No stage is
+# chosen by a variable "FROM": buildah/podman before 1.30 cannot resolve such stage names.)
 # ---------------------------------------------------------------------------------------------------------------
-FROM ${JRE_IMAGE} AS base-cpu
+FROM ${JRE_IMAGE} AS torch
+ARG FLAVOR
+ARG TORCH_VERSION=2.7.1
+ARG CUDA_FLAVOR=cu128
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/${CUDA_FLAVOR}
+RUN set -eux; \
+    mkdir -p /opt/tagger/libtorch; \
+    case "${FLAVOR}" in \
+        cpu) exit 0 ;; \
+        cuda) ;; \
+        *) echo "FLAVOR must be cpu or cuda, not '${FLAVOR}'" >&2; exit 1 ;; \
+    esac; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv; \
+    rm -rf /var/lib/apt/lists/*; \
+    python3 -m venv /opt/venv; \
+    /opt/venv/bin/pip install --no-cache-dir --index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"; \
+    site=$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+    dest=/opt/tagger/libtorch; \
+    mkdir -p "$dest/torch"; \
+    cp -a "$site/torch/lib" "$dest/torch/lib"; \
+    cp -a "$site/nvidia" "$dest/nvidia"; \
+    if [ -d "$site/cusparselt" ]; then cp -a "$site/cusparselt" "$dest/cusparselt"; fi; \
+    find "$dest" -name '__pycache__' -prune -exec rm -rf {} +; \
+    find "$dest" -name '*.py' -delete; \
+    find "$dest" -type d -name include -prune -exec rm -rf {} +; \
+    ln -sf libcudart.so.12 "$dest/nvidia/cuda_runtime/lib/libcudart.so"; \
+    missing=$(ldd "$dest/torch/lib/libtorch_cuda.so" | grep 'not found' | grep -v 'libcuda\.so' || true); \
+    if [ -n "$missing" ]; then echo "unresolved libraries: $missing" >&2; exit 1; fi; \
+    { \
+        echo "# Written by the image build: DJL loads this libtorch instead of the CPU natives in the jar."; \
+        echo "PYTORCH_LIBRARY_PATH=$dest/torch/lib"; \
+        echo "PYTORCH_VERSION=${TORCH_VERSION}"; \
+        echo "PYTORCH_FLAVOR=${CUDA_FLAVOR}"; \
+        echo "# DJL counts GPUs through libcudart (JNA), which must be findable by name."; \
+        echo "LD_LIBRARY_PATH=$dest/nvidia/cuda_runtime/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"; \
+    } > "$dest/libtorch.env"; \
+    cat "$dest/libtorch.env"
+
+# ---------------------------------------------------------------------------------------------------------------
+# base: the JRE, curl for the HEALTHCHECK, the unprivileged user (uid/gid 10001), the fixed paths, the libtorch.
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${JRE_IMAGE} AS base
 RUN set -eux; \
     if ! command -v curl >/dev/null 2>&1; then \
         apt-get update; \
@@ -59,6 +106,7 @@ RUN set -eux; \
     mkdir -p /opt/tagger/bin /opt/tagger/app /opt/tagger/engine-cache /var/lib/tagger; \
     chown 10001:10001 /var/lib/tagger; \
     chmod 0750 /var/lib/tagger
+COPY --from=torch /opt/tagger/libtorch/ /opt/tagger/libtorch/
 ENV TAGGER_APP_DIR=/opt/tagger/app \
     ENGINE_CACHE_DIR=/opt/tagger/engine-cache \
     TAGGER_STORE_DIR=/var/lib/tagger \
@@ -68,49 +116,10 @@ ENV TAGGER_APP_DIR=/opt/tagger/app \
     DJL_OFFLINE=true
 
 # ---------------------------------------------------------------------------------------------------------------
-# torch-cuda: python3 + pip install of the official PyTorch CUDA wheel (needs network at build time only).
-# Only the shared libraries are kept, with their relative layout (torch/lib finds nvidia/*/lib via RPATH).
-# ---------------------------------------------------------------------------------------------------------------
-FROM ${JRE_IMAGE} AS torch-cuda
-ARG TORCH_VERSION=2.7.1
-ARG CUDA_FLAVOR=cu128
-ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/${CUDA_FLAVOR}
-RUN set -eux; \
-    apt-get update; \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv; \
-    rm -rf /var/lib/apt/lists/*; \
-    python3 -m venv /opt/venv; \
-    /opt/venv/bin/pip install --no-cache-dir --index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"; \
-    site=$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
-    mkdir -p /opt/libtorch/torch; \
-    cp -a "$site/torch/lib" /opt/libtorch/torch/lib; \
-    cp -a "$site/nvidia" /opt/libtorch/nvidia; \
-    if [ -d "$site/cusparselt" ]; then cp -a "$site/cusparselt" /opt/libtorch/cusparselt; fi; \
-    find /opt/libtorch -name '__pycache__' -prune -exec rm -rf {} +; \
-    find /opt/libtorch -name '*.py' -delete; \
-    find /opt/libtorch -type d -name include -prune -exec rm -rf {} +; \
-    ln -sf libcudart.so.12 /opt/libtorch/nvidia/cuda_runtime/lib/libcudart.so; \
-    missing=$(ldd /opt/libtorch/torch/lib/libtorch_cuda.so | grep 'not found' | grep -v 'libcuda\.so' || true); \
-    if [ -n "$missing" ]; then echo "unresolved libraries: $missing" >&2; exit 1; fi
-
-# base-cuda: base-cpu plus the CUDA libtorch; DJL loads it instead of the CPU natives in the jar.
-FROM base-cpu AS base-cuda
-ARG TORCH_VERSION=2.7.1
-ARG CUDA_FLAVOR=cu128
-COPY --from=torch-cuda /opt/libtorch /opt/libtorch
-# LD_LIBRARY_PATH: DJL counts GPUs through libcudart (JNA), which must be findable by name.
-ENV PYTORCH_LIBRARY_PATH=/opt/libtorch/torch/lib \
-    PYTORCH_VERSION=${TORCH_VERSION} \
-    PYTORCH_FLAVOR=${CUDA_FLAVOR} \
-    LD_LIBRARY_PATH=/opt/libtorch/nvidia/cuda_runtime/lib \
-    NVIDIA_VISIBLE_DEVICES=all \
-    NVIDIA_DRIVER_CAPABILITIES=compute,utility
-
-# ---------------------------------------------------------------------------------------------------------------
 # warm: start the engine once so that its native libraries are extracted into ENGINE_CACHE_DIR. A stage of its
 # own so that the final image gets the cache as a layer below the application (unchanged by code changes).
 # ---------------------------------------------------------------------------------------------------------------
-FROM base-${FLAVOR} AS warm
+FROM base AS warm
 COPY --from=build /layers/dependencies/ /opt/tagger/app/
 COPY --from=build /layers/spring-boot-loader/ /opt/tagger/app/
 COPY --from=build /layers/snapshot-dependencies/ /opt/tagger/app/
@@ -121,7 +130,7 @@ RUN /opt/tagger/bin/tagger.sh --warmup && chmod -R a+rX,go-w /opt/tagger/engine-
 # ---------------------------------------------------------------------------------------------------------------
 # runtime
 # ---------------------------------------------------------------------------------------------------------------
-FROM base-${FLAVOR} AS runtime
+FROM base AS runtime
 ARG FLAVOR
 ARG JRE_IMAGE
 ARG VERSION=0.1.0-SNAPSHOT

@@ -21,7 +21,8 @@
 #   TAGGER_HEAP_PERCENT  heap as a percentage of the memory limit (default 50: tensors live off-heap,
 #                    in PyTorch's native memory, so the heap must leave room for them)
 #   ENGINE_CACHE_DIR where DJL keeps the PyTorch and tokenizer native libraries (default ~/.djl.ai)
-#   PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR  use an installed libtorch (the CUDA image)
+#   PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR  use an installed libtorch instead of the CPU natives
+#                    in the jar (the CUDA image sets them through <script dir>/../libtorch/libtorch.env)
 #   Everything under tagger.* can be set as environment variables (TAGGER_DEVICE=cpu, TAGGER_WORKERS=2, ...).
 set -eu
 
@@ -43,6 +44,17 @@ script_dir=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 export OPT_OUT_TRACKING=true
 export DJL_OFFLINE=true
 export ENGINE_CACHE_DIR="${ENGINE_CACHE_DIR:-${HOME:-/tmp}/.djl.ai}"
+
+# An installed libtorch (the CUDA image): <script dir>/../libtorch/libtorch.env, written by the image build, sets
+# PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR and LD_LIBRARY_PATH. A PYTORCH_LIBRARY_PATH already in the
+# environment wins (and the file is not read).
+libtorch_env=$script_dir/../libtorch/libtorch.env
+if [ -z "${PYTORCH_LIBRARY_PATH:-}" ] && [ -f "$libtorch_env" ]; then
+    set -a
+    # shellcheck disable=SC1090
+    . "$libtorch_env"
+    set +a
+fi
 
 # DJL's tokenizer loader looks for its library under a per-GPU-architecture subfolder of the engine cache when
 # a GPU is visible, and would try to write it there at start (impossible on a read-only file system). Naming
