@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# Tagger container image. Needs BuildKit (the default builder since Docker 23; also buildah/podman).
+# Tagger container image. Needs BuildKit (the default builder since Docker 23) for RUN --mount, or buildah/podman
+# (there, add --format docker, or the OCI image format drops the HEALTHCHECK).
 #
 #   docker build -t tagger:0.1.0-cpu .                             # CPU flavour (default)
 #   docker build -t tagger:0.1.0-cuda --build-arg FLAVOR=cuda .    # CUDA flavour
