@@ -10,7 +10,8 @@ import java.time.Duration;
  * Every {@code tagger.*} setting, with defaults that work out of the box on a 2-core machine.
  *
  * @param device   where the model runs: auto (GPU when PyTorch sees one, else CPU), cpu, gpu, gpu:N[,gpu:M]
- * @param workers  inference workers per device, each running one batch at a time
+ * @param workers  inference workers per device, each running one batch at a time (default: one per
+ *                 core on the CPU, each with {@code threads.intra-op} threads; one per GPU)
  * @param threads  PyTorch thread counts
  * @param model    which bundle to serve at start
  * @param store    where trained models, jobs and datasets are kept
@@ -23,13 +24,13 @@ public record TaggerProperties(String device, Integer workers, Threads threads, 
 
     public TaggerProperties {
         device = device == null ? "auto" : device;
-        workers = workers == null ? 1 : workers;
+
         threads = threads == null ? new Threads(null, null) : threads;
         model = model == null ? new Model(null, null) : model;
         store = store == null ? new Store(null) : store;
         api = api == null ? new Api(null, null) : api;
         batching = batching == null ? new Batching(null, null, null, null, null) : batching;
-        if (workers < 1) {
+        if (workers != null && workers < 1) {
             throw new IllegalArgumentException("tagger.workers must be at least 1");
         }
         if (batching.queueCapacity() < api.maxTexts()) {
@@ -39,13 +40,28 @@ public record TaggerProperties(String device, Integer workers, Threads threads, 
         }
     }
 
+    /** Workers for one device when {@code tagger.workers} is not set. */
+    public int workersFor(boolean gpu) {
+        if (workers != null) {
+            return workers;
+        }
+        if (gpu) {
+            return 1;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int perWorker = threads.intraOp() > 0 ? threads.intraOp() : cores;
+        return Math.max(1, cores / perWorker);
+    }
+
     /**
-     * @param intraOp threads inside one op (0: PyTorch's default, all cores)
+     * @param intraOp threads inside one op. 1 (the default) with one worker per core keeps every core
+     *                busy without OpenMP barriers, which stall badly when cores are shared; 0 leaves
+     *                PyTorch's default (all cores)
      * @param interOp threads across ops
      */
     public record Threads(Integer intraOp, Integer interOp) {
         public Threads {
-            intraOp = intraOp == null ? 0 : intraOp;
+            intraOp = intraOp == null ? 1 : intraOp;
             interOp = interOp == null ? 1 : interOp;
         }
     }

@@ -63,7 +63,7 @@ public class PredictorPool implements SmartLifecycle {
                 .register(metrics.registry());
         long waitNanos = props.batching().maxWait().toNanos();
         for (Device d : devices) {
-            for (int i = 0; i < props.workers(); i++) {
+            for (int i = 0; i < props.workersFor(d.isGpu()); i++) {
                 Thread t = new Thread(new InferenceWorker(queue, d, props.batching().maxBatchSize(),
                         props.batching().maxBatchTokens(), waitNanos, metrics, busy), "infer-" + d + "-" + i);
                 t.setDaemon(true);

@@ -141,6 +141,9 @@ public final class BertEncoder implements AutoCloseable {
 
         int heads = config.numHeads();
         int dh = config.headSize();
+        // Token states are kept as a [batch * seq, hidden] matrix between attention blocks, so each
+        // Linear is a single addmm (a 3-D input would run as matmul + a separate bias add).
+        x = x.reshape(batch * seq, h);
         for (Layer layer : layers) {
             NDArray qkv = Linear.linear(x, layer.qkvWeight, layer.qkvBias).singletonOrThrow()
                     .reshape(batch, seq, 3, heads, dh);
@@ -150,7 +153,7 @@ public final class BertEncoder implements AutoCloseable {
             NDArray scores = q.matMul(kT);
             NDArray probs = (maskAdd == null ? scores : scores.add(maskAdd)).softmax(-1);
             probs = dropout(probs, config.attentionDropout(), training);
-            NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, h);
+            NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch * seq, h);
             NDArray attn = Linear.linear(context, layer.outWeight, layer.outBias).singletonOrThrow();
             attn = dropout(attn, config.hiddenDropout(), training);
             x = LayerNorm.layerNorm(attn.add(x), hidden, layer.attnNormWeight, layer.attnNormBias, eps)
@@ -161,7 +164,7 @@ public final class BertEncoder implements AutoCloseable {
             x = LayerNorm.layerNorm(ff.add(x), hidden, layer.ffNormWeight, layer.ffNormBias, eps)
                     .singletonOrThrow();
         }
-        return x;
+        return x.reshape(batch, seq, h);
     }
 
     private static NDArray dropout(NDArray x, float rate, boolean training) {

@@ -1,0 +1,70 @@
+package dev.tagger.bench;
+
+import ai.djl.Device;
+import dev.tagger.engine.TorchEngine;
+import dev.tagger.inference.InferenceConfig;
+import dev.tagger.inference.TokenizedText;
+import dev.tagger.model.ModelBundle;
+import dev.tagger.model.ModelBundleIO;
+import dev.tagger.model.TaggerModel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Median time of one forward pass for a few batch shapes, to see per-op overhead against arithmetic.
+ * Not a test: {@code java -cp "$(cat target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1 dev.tagger.bench.ForwardProfile}
+ */
+public final class ForwardProfile {
+
+    private ForwardProfile() {
+    }
+
+    public static void main(String[] args) {
+        TorchEngine.start();
+        TorchEngine.noGradOnThisThread();
+        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(InferenceConfig.DEFAULT_MODEL), "profile");
+        try (TaggerModel model = TaggerModel.load(bundle, Device.cpu())) {
+            TokenizedText one = model.tokenizer().tokenize("I love this, thank you!");
+            TokenizedText longer = model.tokenizer().tokenize(
+                    "Honestly I expected more from this team, very disappointing season and the coach should go.");
+            profile(model, "1 text x 9 tokens", List.of(one), 300);
+            if (args.length > 0) {
+                // PyTorch's own profiler: per-op CPU time as a Chrome trace, for a single short text.
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                for (int i = 0; i < 50; i++) {
+                    model.probabilities(List.of(one));
+                }
+                ai.djl.pytorch.jni.JniUtils.stopProfile(args[0]);
+            }
+            profile(model, "1 text x " + longer.length() + " tokens", List.of(longer), 200);
+            List<TokenizedText> eight = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                eight.add(longer);
+            }
+            profile(model, "8 texts x " + longer.length() + " tokens", eight, 100);
+            List<TokenizedText> thirtyTwo = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                thirtyTwo.add(longer);
+            }
+            profile(model, "32 texts x " + longer.length() + " tokens", thirtyTwo, 40);
+        }
+    }
+
+    private static void profile(TaggerModel model, String name, List<TokenizedText> batch, int runs) {
+        for (int i = 0; i < 10; i++) {
+            model.probabilities(batch);
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            model.probabilities(batch);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        int tokens = batch.stream().mapToInt(TokenizedText::length).sum();
+        System.out.printf("%-28s p50 %7.2f ms  p10 %7.2f ms  (%.0f texts/s at p50, %.1f GFLOP/s)%n", name, ms[runs / 2],
+                ms[runs / 10], batch.size() * 1000 / ms[runs / 2], tokens * 21.4e6 / (ms[runs / 2] / 1000) / 1e9);
+    }
+}
