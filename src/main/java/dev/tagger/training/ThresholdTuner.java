@@ -2,19 +2,22 @@ package dev.tagger.training;
 
 /**
  * Chooses one decision threshold per label to maximise that label's F1 on validation data.
- * Candidates are 0.01..0.99 in steps of 0.01 (a coarse grid overfits less than every distinct score).
+ * Candidates are 0.05..0.95 in steps of 0.01 (a coarse grid overfits less than every distinct score).
+ * The floor matters: for a label the model barely detects, F1 on validation is often "best" at a
+ * threshold near zero, which would tag that label on a large share of all texts for a meagre F1.
  * A label with fewer than {@code minPositives} positives in the validation data gets the single
  * threshold that maximises micro-F1 over all labels instead: its own F1 curve is too noisy to trust.
  */
 public final class ThresholdTuner {
 
-    private static final int STEPS = 99;
+    private static final int FIRST = 5;
+    private static final int STEPS = 91;
 
     private ThresholdTuner() {
     }
 
     public static float[] tune(float[][] probabilities, boolean[][] truth, int labels, int minPositives) {
-        // counts[j][k]: for threshold (k+1)/100, true positives and predicted positives of label j.
+        // counts[j][k]: for threshold grid(k), true positives and predicted positives of label j.
         long[][] tp = new long[labels][STEPS];
         long[][] pred = new long[labels][STEPS];
         long[] positives = new long[labels];
@@ -23,7 +26,6 @@ public final class ThresholdTuner {
                 float p = probabilities[i][j];
                 boolean t = truth[i][j];
                 positives[j] += t ? 1 : 0;
-                // p >= (k+1)/100 holds for k < ceil-ish bound; count directly for exactness at grid points.
                 for (int k = 0; k < STEPS; k++) {
                     if (p >= grid(k)) {
                         pred[j][k]++;
@@ -35,7 +37,7 @@ public final class ThresholdTuner {
             }
         }
         // Global fallback: the grid point that maximises micro-F1 across labels.
-        int bestGlobal = 49;
+        int bestGlobal = 50 - FIRST;
         double bestGlobalF1 = -1;
         for (int k = 0; k < STEPS; k++) {
             long sTp = 0;
@@ -73,6 +75,6 @@ public final class ThresholdTuner {
     }
 
     static float grid(int k) {
-        return (k + 1) / 100f;
+        return (k + FIRST) / 100f;
     }
 }

@@ -174,7 +174,7 @@ public final class TrainHeadCommand {
         p.put("pos_weight_power", s.posWeightPower());
         p.put("optimizer", "AdamW, linear warmup then linear decay");
         p.put("loss", "binary cross-entropy on logits (one sigmoid per label)");
-        p.put("threshold_tuning", "per label, grid 0.01..0.99, maximising F1 on validation; labels with fewer than "
+        p.put("threshold_tuning", "per label, grid 0.05..0.95, maximising F1 on validation; labels with fewer than "
                 + minPositives + " validation positives share the micro-F1-best threshold");
         p.put("train_seconds", Math.round(trainSeconds * 10) / 10.0);
         c.set("metrics", metricsJson(r, crossFit));
