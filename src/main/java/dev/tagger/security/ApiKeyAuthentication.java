@@ -55,16 +55,6 @@ public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof ApiKeyAuthentication other && super.equals(o) && name.equals(other.name);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + name.hashCode();
-    }
-
-    @Override
     public String toString() {
         return "ApiKeyAuthentication[" + name + ", " + getAuthorities() + "]";
     }
