@@ -16,7 +16,8 @@ import java.time.Duration;
 
 /**
  * Base of the tests that talk to the running service over real HTTP. All share one Spring context
- * (same configuration), so the model loads once per test JVM.
+ * (same configuration), so the model loads once per test JVM. Requests carry the admin key unless a test
+ * passes another key, or {@link #NO_KEY}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -24,6 +25,13 @@ public abstract class ServiceTestBase {
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The keys of application-test.yml: an admin key, a classify key, and a classify key stored hashed. */
+    protected static final String ADMIN_KEY = "test-admin-key-7f2a9c";
+    protected static final String CLASSIFY_KEY = "test-classify-key-5b8d01";
+    protected static final String HASHED_CLASSIFY_KEY = "test-hashed-classify-key-3c1e";
+    /** Send no key. */
+    protected static final String NO_KEY = null;
 
     @LocalServerPort
     protected int port;
@@ -44,19 +52,49 @@ public abstract class ServiceTestBase {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** GET with the admin key. */
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, ADMIN_KEY);
     }
 
+    /** GET with this key ({@link #NO_KEY}: none). */
+    protected HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), key);
+    }
+
+    /** POST of JSON with the admin key. */
     protected HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return post(path, json, "application/json");
     }
 
+    /** POST with the admin key. */
     protected HttpResponse<String> post(String path, String body, String contentType) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return post(path, body, contentType, ADMIN_KEY);
+    }
+
+    /** POST with this key ({@link #NO_KEY}: none). */
+    protected HttpResponse<String> post(String path, String body, String contentType, String key)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), key);
+    }
+
+    /** DELETE with the admin key. */
+    protected HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return delete(path, ADMIN_KEY);
+    }
+
+    /** DELETE with this key ({@link #NO_KEY}: none). */
+    protected HttpResponse<String> delete(String path, String key) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE(), key);
+    }
+
+    /** Sends a request with this key as {@code Authorization: Bearer} ({@link #NO_KEY}: no key at all). */
+    protected HttpResponse<String> send(HttpRequest.Builder request, String key) throws IOException, InterruptedException {
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected static JsonNode json(HttpResponse<String> r) {

@@ -3,6 +3,12 @@ package dev.tagger.api;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.inference.Classifier;
 import dev.tagger.inference.ServiceUnavailableException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,6 +30,7 @@ import java.util.concurrent.CompletionException;
  * away, is cancelled and its queued texts are dropped.
  */
 @RestController
+@Tag(name = "classify", description = "Tag texts with labels")
 public class ClassifyController {
 
     private final Classifier classifier;
@@ -38,6 +45,40 @@ public class ClassifyController {
     public record ClassifyResponse(Map<String, String> model, List<Classifier.TextResult> results) {
     }
 
+    @Operation(summary = "Tag texts", description = "For each text: every label's probability (sigmoid) and the "
+            + "labels that pass their thresholds, highest first. Needs a classify or admin key.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ClassifyRequest.Body.class),
+                    examples = {
+                            @ExampleObject(name = "one text", value = "{\"text\": \"Thank you so much, this made my day!\"}"),
+                            @ExampleObject(name = "batch", value = "{\"texts\": [\"Thank you so much, this made my day!\", "
+                                    + "\"I am so sorry for your loss.\"], \"top_k\": 2, \"all_scores\": false}")})))
+    @ApiResponse(responseCode = "200", description = "One result per text, in request order. Headers x-tokenization-time, "
+            + "x-queue-time, x-inference-time, x-total-time (ms) and x-model-version.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ClassifyResponse.class),
+                    examples = @ExampleObject(name = "batch", value = "{\"model\": {\"id\": \"goemotions-minilm\", "
+                            + "\"version\": \"8a08e8c0646e\"}, \"results\": ["
+                            + "{\"labels\": [\"gratitude\", \"joy\"], \"scores\": {\"gratitude\": 0.946247, \"joy\": 0.2376949}, "
+                            + "\"truncated\": false}, "
+                            + "{\"labels\": [\"sadness\", \"grief\"], \"scores\": {\"sadness\": 0.8088844, \"grief\": 0.5945996}, "
+                            + "\"truncated\": false}]}")))
+    @ApiResponse(responseCode = "400", description = "The body is not valid JSON", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "415", description = "The content type is not application/json", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "422", description = "A value is wrong; 'field' names it, 'limit' gives the limit",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM),
+                    examples = @ExampleObject(value = "{\"detail\": \"'texts[1]' is empty or blank; send at least one "
+                            + "non-space character\", \"instance\": \"/classify\", \"status\": 422, "
+                            + "\"title\": \"Unprocessable Content\", \"field\": \"texts[1]\"}")))
+    @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "503", description = "The model is still loading, or the request timed out (Retry-After)",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @PostMapping(path = "/classify", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     public DeferredResult<ResponseEntity<ClassifyResponse>> classify(@RequestBody JsonNode body) {

@@ -1,6 +1,8 @@
 package dev.tagger.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tagger.inference.Classifier;
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -15,6 +17,23 @@ import java.util.Set;
  * "threshold" would otherwise change nothing without a word).
  */
 public record ClassifyRequest(List<String> texts, Classifier.Options options) {
+
+    /**
+     * The body's JSON shape, for the OpenAPI description only: {@link #parse} reads the JSON itself so that each
+     * refusal names its field.
+     */
+    @Schema(name = "ClassifyRequest", description = "Give either 'text' or 'texts'; unknown fields are refused (422).")
+    public record Body(
+            @Schema(description = "One text.") String text,
+            @Schema(description = "1 to tagger.api.max-texts (64) non-blank texts, answered in the same order.")
+            List<String> texts,
+            @Schema(description = "One threshold for every label instead of the model's per-label thresholds.",
+                    minimum = "0", maximum = "1") Double threshold,
+            @JsonProperty("top_k") @Schema(description = "Keep at most this many predicted labels.", minimum = "1")
+            Integer topK,
+            @JsonProperty("all_scores") @Schema(description = "Every label's probability (true), or only the "
+                    + "predicted labels' (false).", defaultValue = "true") Boolean allScores) {
+    }
 
     private static final Set<String> FIELDS = Set.of("text", "texts", "threshold", "top_k", "all_scores");
 
