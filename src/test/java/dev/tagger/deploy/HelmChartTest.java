@@ -76,6 +76,9 @@ class HelmChartTest {
         assertThat(m.kinds()).containsExactlyInAnyOrder("ServiceAccount", "Secret", "ConfigMap",
                 "PersistentVolumeClaim", "Service", "Deployment", "PodDisruptionBudget");
 
+        // With keys required, the service itself also refuses to start open (e.g. an empty existing Secret).
+        assertThat(m.configData()).containsEntry("TAGGER_SECURITY_ALLOWOPEN", "false");
+
         Map<String, Object> deployment = m.one("Deployment");
         assertThat(at(deployment, "spec", "replicas")).isEqualTo(1);
         Map<String, Object> pod = map(at(deployment, "spec", "template", "spec"));
@@ -107,8 +110,7 @@ class HelmChartTest {
                 .containsEntry("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "true")
                 .containsEntry("TAGGER_DEVICE", "auto")
                 .containsEntry("TAGGER_STORE_DIR", "/var/lib/tagger")
-                .containsEntry("TAGGER_HEAP_PERCENT", "50")
-                .doesNotContainKey("TAGGER_SECURITY_ALLOWOPEN");
+                .containsEntry("TAGGER_HEAP_PERCENT", "50");
         assertThat(String.valueOf(m.configData().get("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE")))
                 .contains("health").contains("prometheus");
         assertThat(decode(m.one("Secret"), "TAGGER_SECURITY_ADMIN_KEYS")).isEqualTo(ADMIN_KEY);
