@@ -20,6 +20,8 @@ public final class ClassificationHead implements AutoCloseable {
 
     public static final String WEIGHT = "classifier.weight";
     public static final String BIAS = "classifier.bias";
+    public static final String POOLER_WEIGHT = "pooler.dense.weight";
+    public static final String POOLER_BIAS = "pooler.dense.bias";
 
     private final NDManager manager;
     private final Pooling pooling;
@@ -27,15 +29,19 @@ public final class ClassificationHead implements AutoCloseable {
     private final float dropout;
     private final NDArray weight;
     private final NDArray bias;
+    private final NDArray poolerWeight;
+    private final NDArray poolerBias;
 
     private ClassificationHead(NDManager manager, Pooling pooling, boolean normalize, float dropout,
-                               NDArray weight, NDArray bias) {
+                               NDArray weight, NDArray bias, NDArray poolerWeight, NDArray poolerBias) {
         this.manager = manager;
         this.pooling = pooling;
         this.normalize = normalize;
         this.dropout = dropout;
         this.weight = weight;
         this.bias = bias;
+        this.poolerWeight = poolerWeight;
+        this.poolerBias = poolerBias;
     }
 
     /** Loads classifier.weight [labels, hidden] and classifier.bias [labels]. */
@@ -43,10 +49,15 @@ public final class ClassificationHead implements AutoCloseable {
                                             boolean normalize, float dropout, NDManager parent) {
         HostTensor w = weights.require(WEIGHT, labels, hidden);
         HostTensor b = weights.require(BIAS, labels);
+        HostTensor pw = pooling == Pooling.POOLER ? weights.require(POOLER_WEIGHT, hidden, hidden) : null;
+        HostTensor pb = pooling == Pooling.POOLER ? weights.require(POOLER_BIAS, hidden) : null;
         NDManager m = parent.newSubManager();
-        return new ClassificationHead(m, pooling, normalize, dropout,
-                m.create(FloatBuffer.wrap(w.data()), new Shape(w.shape())),
-                m.create(FloatBuffer.wrap(b.data()), new Shape(b.shape())));
+        return new ClassificationHead(m, pooling, normalize, dropout, load(m, w), load(m, b),
+                pw == null ? null : load(m, pw), pb == null ? null : load(m, pb));
+    }
+
+    private static NDArray load(NDManager m, HostTensor t) {
+        return m.create(FloatBuffer.wrap(t.data()), new Shape(t.shape()));
     }
 
     /** A fresh head: small random weights (seeded), zero bias. */
@@ -75,6 +86,8 @@ public final class ClassificationHead implements AutoCloseable {
         NDArray pooled;
         if (pooling == Pooling.CLS) {
             pooled = hidden.get(":, 0, :");
+        } else if (pooling == Pooling.POOLER) {
+            pooled = Linear.linear(hidden.get(":, 0, :"), poolerWeight, poolerBias).singletonOrThrow().tanh();
         } else if (attentionMask == null) {
             pooled = hidden.mean(new int[] {1});
         } else {
@@ -94,11 +107,15 @@ public final class ClassificationHead implements AutoCloseable {
     }
 
     public List<NDArray> parameters() {
-        return List.of(weight, bias);
+        return poolerWeight == null ? List.of(weight, bias) : List.of(weight, bias, poolerWeight, poolerBias);
     }
 
     public Map<String, HostTensor> exportWeights() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
+        if (poolerWeight != null) {
+            out.put(POOLER_WEIGHT, BertEncoder.host(poolerWeight));
+            out.put(POOLER_BIAS, BertEncoder.host(poolerBias));
+        }
         out.put(WEIGHT, BertEncoder.host(weight));
         out.put(BIAS, BertEncoder.host(bias));
         return out;

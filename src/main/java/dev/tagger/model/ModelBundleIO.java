@@ -127,7 +127,10 @@ public final class ModelBundleIO {
             float[] thresholds = thresholds(labels, thresholdBytes == null ? null : parseJson(thresholdBytes, THRESHOLDS));
             byte[] cardBytes = source.read(CARD);
             ObjectNode card = cardBytes == null ? JSON.createObjectNode() : (ObjectNode) parseJson(cardBytes, CARD);
-            Pooling pooling = Pooling.parse(tagger.path("pooling").asString("cls"));
+            // A Hugging Face checkpoint has no "tagger" section: it pools as BertForSequenceClassification
+            // does when it carries the pooler's tensors, else from [CLS].
+            Pooling pooling = tagger.path("pooling").isString() ? Pooling.parse(tagger.path("pooling").asString())
+                    : weights.containsKey(ClassificationHead.POOLER_WEIGHT) ? Pooling.POOLER : Pooling.CLS;
             boolean normalize = tagger.path("normalize").asBoolean(false);
             int maxTokens = tagger.path("max_tokens").asInt(Math.min(512, bert.maxPositions()));
             String version = digest(configBytes, thresholdBytes, weightBytes);

@@ -8,7 +8,12 @@ public enum Pooling {
     /** The [CLS] token's state. */
     CLS,
     /** The mean of the real tokens' states (padding excluded), as sentence-transformers does. */
-    MEAN;
+    MEAN,
+    /**
+     * Hugging Face BertForSequenceClassification's: tanh(dense([CLS] state)), with the tensors
+     * {@code bert.pooler.dense.weight} [hidden, hidden] and {@code bert.pooler.dense.bias} [hidden].
+     */
+    POOLER;
 
     public static Pooling parse(String value) {
         try {
