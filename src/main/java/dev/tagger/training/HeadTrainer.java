@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.GradientCollector;
 import dev.tagger.engine.TorchEngine;
 import dev.tagger.model.ClassificationHead;
@@ -23,11 +24,15 @@ import java.util.Random;
  */
 public final class HeadTrainer {
 
-    /** Hyper-parameters of head training. */
+    /**
+     * Hyper-parameters of head training.
+     *
+     * @param dropout share of the input vector's values zeroed at each step (0: none)
+     */
     public record Settings(int epochs, float learningRate, int batchSize, float weightDecay, float warmupRatio,
-                           float clipNorm, long seed) {
+                           float clipNorm, long seed, float dropout) {
         public static Settings defaults() {
-            return new Settings(40, 3e-3f, 64, 1e-4f, 0.05f, 1.0f, 42);
+            return new Settings(40, 3e-3f, 64, 1e-4f, 0.05f, 1.0f, 42, 0f);
         }
     }
 
@@ -39,11 +44,23 @@ public final class HeadTrainer {
     private HeadTrainer() {
     }
 
+    /** Trains a freshly initialised head. */
     public static Map<String, HostTensor> train(float[][] x, boolean[][] y, Settings s, EpochListener listener) {
+        return train(x, y, ClassificationHead.initialWeights(x[0].length, y[0].length, s.seed()), s, listener,
+                StepListener.NONE);
+    }
+
+    /**
+     * Trains starting from the given head weights, reporting every step.
+     *
+     * @param init  classifier.weight [labels, hidden] and classifier.bias [labels] to start from
+     * @param steps called after every optimizer step; it may throw to abandon training
+     */
+    public static Map<String, HostTensor> train(float[][] x, boolean[][] y, Map<String, HostTensor> init, Settings s,
+                                                EpochListener listener, StepListener steps) {
         int n = x.length;
         int hidden = x[0].length;
         int labels = y[0].length;
-        Map<String, HostTensor> init = ClassificationHead.initialWeights(hidden, labels, s.seed());
         TorchEngine.noGradOnThisThread();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray features = m.create(flatten(x), new Shape(n, hidden));
@@ -72,12 +89,16 @@ public final class HeadTrainer {
                         NDArray sel = step.create(rows);
                         NDArray bx = features.get(sel);
                         NDArray by = targets.get(sel);
+                        float stepLoss;
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDArray loss = Losses.bceWithLogits(Linear.linear(bx, w, b).singletonOrThrow(), by);
+                            NDArray in = s.dropout() > 0 ? Dropout.dropout(bx, s.dropout(), true).singletonOrThrow() : bx;
+                            NDArray loss = Losses.bceWithLogits(Linear.linear(in, w, b).singletonOrThrow(), by);
                             gc.backward(loss);
-                            lossSum += loss.getFloat() * (end - start);
+                            stepLoss = loss.getFloat();
                         }
+                        lossSum += stepLoss * (end - start);
                         opt.update();
+                        steps.onStep(epoch, opt.step(), total, stepLoss, end - start);
                     }
                 }
                 Map<String, HostTensor> weights = Map.of(
