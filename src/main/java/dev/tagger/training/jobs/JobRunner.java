@@ -121,9 +121,10 @@ public class JobRunner implements SmartLifecycle {
                 .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
     }
 
-    /** Hears every change of the job until {@link #unsubscribe}. */
+    /** Hears every change of the job until {@link #unsubscribe}, starting with the job as it is now. */
     public void subscribe(String id, Consumer<JobEvent> listener) {
         listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
+        store.get(id).ifPresent(now -> delivery.execute(() -> listener.accept(new JobEvent("status", now))));
     }
 
     public void unsubscribe(String id, Consumer<JobEvent> listener) {
