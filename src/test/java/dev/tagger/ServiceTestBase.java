@@ -59,6 +59,18 @@ public abstract class ServiceTestBase {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    protected HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> post(String path, byte[] body, String contentType)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     protected static JsonNode json(HttpResponse<String> r) {
         return JSON.readTree(r.body());
     }
