@@ -94,7 +94,6 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
             layers = model.get().layers() > 0 ? model.get().layers() : BertConfig.MINILM_L6.numLayers();
             maxTokens = model.get().maxTokens() > 0 ? model.get().maxTokens() : DEFAULT_MAX_TOKENS;
         }
-        TrainSpec.Parameters parameters = parameters(body.get("parameters"), layers, maxTokens);
         DeployPolicy deploy = DeployPolicy.NEVER;
         if (present(body, "deploy")) {
             try {
@@ -161,6 +160,9 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
             throw ApiException.invalid("training_data", "a validation split needs at least 2 training examples; "
                     + "give more, or a validation dataset", 2);
         }
+        long trainExamples = validationData.split() != null
+                ? Math.round(trainingRows * (1 - validationData.split())) : trainingRows;
+        TrainSpec.Parameters parameters = parameters(body.get("parameters"), layers, maxTokens, trainExamples);
         List<String> finalLabels = givenLabels != null ? givenLabels : List.copyOf(labels);
         if (finalLabels.isEmpty()) {
             throw ApiException.invalid("labels", "the data has no labels: label some examples or give 'labels'");
@@ -169,7 +171,7 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
                 deploy), examples);
     }
 
-    private static TrainSpec.Parameters parameters(JsonNode p, int layers, int baseMaxTokens) {
+    private static TrainSpec.Parameters parameters(JsonNode p, int layers, int baseMaxTokens, long trainExamples) {
         if (p != null && !p.isNull() && !p.isObject()) {
             throw ApiException.invalid("parameters", "'parameters' must be an object");
         }
@@ -183,7 +185,7 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
                 throw ApiException.invalid("parameters.train", e.getMessage());
             }
         }
-        TrainSpec.Parameters d = TrainSpec.Parameters.defaults(mode, baseMaxTokens);
+        TrainSpec.Parameters d = TrainSpec.Parameters.defaults(mode, baseMaxTokens, trainExamples);
         return new TrainSpec.Parameters(mode.toString(),
                 (int) integer(params, "epochs", d.epochs(), 1, 1000),
                 (float) decimal(params, "learning_rate", d.learningRate(), 0, false, 1, true),

@@ -22,7 +22,7 @@ class JobStoreTest {
     private static TrainSpec spec() {
         return new TrainSpec("test", new TrainSpec.TrainingData(null, 2), new TrainSpec.ValidationData(null, 0.5),
                 List.of("a", "b"), "builtin:all-MiniLM-L6-v2",
-                TrainSpec.Parameters.defaults(TrainMode.HEAD, 128), DeployPolicy.IF_BETTER);
+                TrainSpec.Parameters.defaults(TrainMode.HEAD, 128, 2), DeployPolicy.IF_BETTER);
     }
 
     private static Clock at(String instant) {
