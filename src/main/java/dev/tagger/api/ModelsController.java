@@ -6,6 +6,7 @@ import dev.tagger.inference.ServiceUnavailableException;
 import dev.tagger.inference.ServingModel;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.ModelBundleIO;
+import dev.tagger.training.jobs.JobRunner;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,17 +22,19 @@ import java.util.Map;
 /**
  * Model versions: GET /models/current (what is served), GET /models, GET /models/{id},
  * POST /models/{id}/deploy (swap the served model; requests in flight finish on the old one) and
- * DELETE /models/{id} (refused with 409 for the served model and the default one).
+ * DELETE /models/{id} (refused with 409 for the served model, the default one and the base of an active job).
  */
 @RestController
 public class ModelsController {
 
     private final PredictorPool pool;
     private final ModelRegistry registry;
+    private final JobRunner jobs;
 
-    public ModelsController(PredictorPool pool, ModelRegistry registry) {
+    public ModelsController(PredictorPool pool, ModelRegistry registry, JobRunner jobs) {
         this.pool = pool;
         this.registry = registry;
+        this.jobs = jobs;
     }
 
     @GetMapping("/models/current")
@@ -70,6 +73,9 @@ public class ModelsController {
     @DeleteMapping("/models/{id}")
     public ResponseEntity<Void> delete(@PathVariable("id") String id) {
         find(id);
+        if (jobs.modelsInUse().contains(id)) {
+            throw ApiException.conflict("model '" + id + "' is the base of a queued or running training job");
+        }
         registry.delete(id);
         return ResponseEntity.noContent().build();
     }

@@ -195,23 +195,28 @@ public class JobExecutor {
         return new LabelledTexts(examples.stream().map(Example::text).toList(), truth, labels);
     }
 
-    /** The model training starts from: the base's encoder, and its head when the labels are the same, else a fresh one. */
+    /**
+     * The model training starts from: the base's encoder, and its head when the labels are the same, else a fresh
+     * one. When the encoder trains, the dropout parameter becomes its hidden dropout (config.json says so); a
+     * head-only job leaves the encoder's config as it was (its dropout applies to the head's input only).
+     */
     private ModelBundle startBundle(TrainSpec spec, String id) {
         TrainSpec.Parameters p = spec.parameters();
+        boolean encoderTrains = !TrainMode.HEAD.toString().equals(p.train());
         List<String> labels = spec.labels();
         float[] thresholds = new float[labels.size()];
         Arrays.fill(thresholds, 0.5f);
         ObjectNode card = JSON.createObjectNode();
         if (BaseModels.isBuiltin(spec.base())) {
             BaseModels.Base base = BaseModels.builtin(spec.base());
-            BertConfig config = withDropout(base.config(), p.dropout());
+            BertConfig config = encoderTrains ? withDropout(base.config(), p.dropout()) : base.config();
             Map<String, HostTensor> w = new LinkedHashMap<>(base.weights().asMap());
             w.putAll(ClassificationHead.initialWeights(config.hiddenSize(), labels.size(), p.seed()));
             return new ModelBundle(id, "untrained", config, labels, thresholds, Pooling.MEAN, true, p.maxTokens(),
                     base.ref(), new WeightSet(w), base.tokenizerJson(), card);
         }
         ModelBundle from = models.load(spec.base());
-        BertConfig config = withDropout(from.config(), p.dropout());
+        BertConfig config = encoderTrains ? withDropout(from.config(), p.dropout()) : from.config();
         Map<String, HostTensor> w = new LinkedHashMap<>(from.weights().asMap());
         if (!from.labels().equals(labels)) {
             w.putAll(ClassificationHead.initialWeights(config.hiddenSize(), labels.size(), p.seed()));

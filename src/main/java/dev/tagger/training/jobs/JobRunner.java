@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,8 +74,8 @@ public class JobRunner implements SmartLifecycle {
             long waiting = store.count(JobStatus.QUEUED);
             if (waiting >= capacity) {
                 throw new ServiceUnavailableException(ServiceUnavailableException.Reason.OVERLOADED,
-                        "the training queue holds " + waiting + " waiting jobs, its capacity; retry when one has started",
-                        60);
+                        "the training queue holds " + waiting + " waiting job(s), its capacity; retry when one has "
+                                + "started", 60);
             }
             job = TrainJob.queued(store.newId(), store.clock().instant(), spec);
             if (examples != null) {
@@ -114,11 +115,19 @@ public class JobRunner implements SmartLifecycle {
         return job;
     }
 
-    /** Datasets that queued or running jobs will read: they must not be deleted under them. */
+    /** Datasets that queued or running jobs read: they must not be deleted under them. */
     public Set<String> datasetsInUse() {
-        return store.list().stream().filter(j -> !j.status().isFinal())
-                .flatMap(j -> Stream.of(j.request().trainingData().datasetId(), j.request().validationData().datasetId()))
-                .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+        return active().flatMap(j -> Stream.of(j.request().trainingData().datasetId(),
+                j.request().validationData().datasetId())).filter(Objects::nonNull).collect(Collectors.toSet());
+    }
+
+    /** Models that queued or running jobs start from: they must not be deleted under them. */
+    public Set<String> modelsInUse() {
+        return active().map(j -> j.request().base()).collect(Collectors.toSet());
+    }
+
+    private Stream<TrainJob> active() {
+        return store.list().stream().filter(j -> !j.status().isFinal());
     }
 
     /** Hears every change of the job until {@link #unsubscribe}, starting with the job as it is now. */
