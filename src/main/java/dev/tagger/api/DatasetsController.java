@@ -29,6 +29,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Training datasets: POST /datasets (a multipart upload with a {@code file} part, or the file as the raw body),
@@ -159,10 +160,13 @@ public class DatasetsController {
     }
 
     private DatasetInfo find(String id) throws IOException {
-        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw ApiException.notFound("no dataset with id '" + id + "'");
+        Optional<DatasetInfo> info;
+        try {
+            info = store.get(DatasetStore.checkId(id));
+        } catch (IllegalArgumentException e) {
+            info = Optional.empty();
         }
-        return store.get(id).orElseThrow(() -> ApiException.notFound("no dataset with id '" + id + "'"));
+        return info.orElseThrow(() -> ApiException.notFound("no dataset with id '" + id + "'"));
     }
 
     /** The dataset as the API shows it: counts, label frequencies and text-length percentiles (in characters). */

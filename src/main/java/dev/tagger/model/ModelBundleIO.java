@@ -372,10 +372,10 @@ public final class ModelBundleIO {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        try {
+            AtomicFiles.deleteRecursively(dir);
         } catch (IOException ignored) {
-            // best effort: a leftover hidden temp directory is never read as a bundle
+            // best effort: a leftover hidden temp directory is never read as a bundle, and is removed at start
         }
     }
 }

@@ -75,15 +75,7 @@ class EncoderTrainerTest {
     }
 
     private static double loss(TaggerModel model, List<String> texts, boolean[][] truth) {
-        float[][] p = Features.probabilities(model, texts, 2048, done -> {
-        });
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            for (int j = 0; j < p[i].length; j++) {
-                double q = Math.min(Math.max(p[i][j], 1e-7), 1 - 1e-7);
-                sum -= truth[i][j] ? Math.log(q) : Math.log(1 - q);
-            }
-        }
-        return sum / (p.length * (double) p[0].length);
+        return Losses.meanBce(Features.probabilities(model, texts, 2048, done -> {
+        }), truth);
     }
 }

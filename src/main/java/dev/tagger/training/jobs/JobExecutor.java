@@ -20,6 +20,7 @@ import dev.tagger.training.Evaluation;
 import dev.tagger.training.Features;
 import dev.tagger.training.HeadTrainer;
 import dev.tagger.training.LabelledTexts;
+import dev.tagger.training.Losses;
 import dev.tagger.training.StepListener;
 import dev.tagger.training.ThresholdTuner;
 import dev.tagger.training.TrainHeadCommand;
@@ -303,7 +304,7 @@ public class JobExecutor {
         private TrainJob.Scores scores(float[][] probs) {
             float[] th = ThresholdTuner.tune(probs, validation.truth(), labels.size(), p.minPositives());
             Evaluation.Report r = Evaluation.evaluate(labels, probs, validation.truth(), th);
-            return new TrainJob.Scores(round(r.macroF1()), round(r.microF1()), round(bce(probs, validation.truth())));
+            return new TrainJob.Scores(round(r.macroF1()), round(r.microF1()), round(Losses.meanBce(probs, validation.truth())));
         }
 
         float[][] lastProbabilities() {
@@ -318,20 +319,6 @@ public class JobExecutor {
         double examplesPerSecond() {
             return examples / Math.max(seconds(trainEnd - trainStart - evalNanos), 1e-9);
         }
-    }
-
-    /** Mean binary cross-entropy of probabilities against the truth (clamped, so a confident mistake stays finite). */
-    static double bce(float[][] probs, boolean[][] truth) {
-        double sum = 0;
-        long n = 0;
-        for (int i = 0; i < probs.length; i++) {
-            for (int j = 0; j < probs[i].length; j++) {
-                double q = Math.min(Math.max(probs[i][j], 1e-7), 1 - 1e-7);
-                sum -= truth[i][j] ? Math.log(q) : Math.log(1 - q);
-                n++;
-            }
-        }
-        return n == 0 ? 0 : sum / n;
     }
 
     private TrainJob.Deployment deploy(DeployPolicy policy, ModelBundle model, LabelledTexts validation,
