@@ -97,6 +97,12 @@ public abstract class ServiceTestBase {
         return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    protected HttpResponse<String> post(String path, byte[] body, String contentType)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), ADMIN_KEY);
+    }
+
     protected static JsonNode json(HttpResponse<String> r) {
         return JSON.readTree(r.body());
     }

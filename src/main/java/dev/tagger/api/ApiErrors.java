@@ -1,7 +1,10 @@
 package dev.tagger.api;
 
+import dev.tagger.inference.ModelInUseException;
 import dev.tagger.inference.ServiceUnavailableException;
 import dev.tagger.model.ModelFormatException;
+import dev.tagger.model.ModelNotFoundException;
+import dev.tagger.training.data.DatasetNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -13,6 +16,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -33,7 +37,20 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         if (e.limit() != null) {
             p.setProperty("limit", e.limit());
         }
+        e.properties().forEach(p::setProperty);
         return ResponseEntity.status(e.status()).body(p);
+    }
+
+    @ExceptionHandler({ModelNotFoundException.class, DatasetNotFoundException.class})
+    ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage()));
+    }
+
+    @ExceptionHandler(ModelInUseException.class)
+    ResponseEntity<ProblemDetail> inUse(ModelInUseException e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage()));
     }
 
     @ExceptionHandler(ServiceUnavailableException.class)
@@ -62,6 +79,17 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal error: " + e.getClass().getSimpleName());
         return ResponseEntity.internalServerError().body(p);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+                                                                          HttpHeaders headers, HttpStatusCode status,
+                                                                          WebRequest request) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                "the upload is larger than the limit of " + ex.getMaxUploadSize() + " bytes");
+        p.setProperty("field", "file");
+        p.setProperty("limit", ex.getMaxUploadSize());
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(p);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.tagger.api;
 
 import org.springframework.http.HttpStatus;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A request the API refuses, with what was wrong, which field, and the limit where one applies;
  * {@link ApiErrors} turns it into problem+json.
@@ -11,6 +14,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String field;
     private final Object limit;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String field, String detail, Object limit) {
         super(detail);
@@ -30,6 +34,21 @@ public class ApiException extends RuntimeException {
 
     public static ApiException notFound(String what) {
         return new ApiException(HttpStatus.NOT_FOUND, null, what, null);
+    }
+
+    /** 409: the request is valid but the resource's state does not allow it. */
+    public static ApiException conflict(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, null, detail, null);
+    }
+
+    /** Adds a property to the problem document (e.g. the list of errors found in an upload). */
+    public ApiException with(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
     }
 
     public HttpStatus status() {

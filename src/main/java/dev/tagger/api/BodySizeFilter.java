@@ -18,21 +18,31 @@ import java.io.IOException;
 
 /**
  * Enforces the body size limit: a declared Content-Length over the limit is answered 413 before the
- * body is read; a chunked body is counted as it is read and stops at the limit.
+ * body is read; a chunked body is counted as it is read and stops at the limit. Dataset uploads
+ * (POST /datasets) have their own, larger limit: {@code tagger.datasets.max-bytes} plus room for a
+ * multipart envelope.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BodySizeFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    /** Room for multipart boundaries, part headers and small form fields around an uploaded file. */
+    static final long MULTIPART_SLACK = 64 * 1024;
+
+    private final long apiLimit;
+    private final long uploadLimit;
 
     public BodySizeFilter(TaggerProperties props) {
-        this.limit = props.api().maxBodyBytes().toBytes();
+        this.apiLimit = props.api().maxBodyBytes().toBytes();
+        this.uploadLimit = props.datasets().maxBytes().toBytes() + MULTIPART_SLACK;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean upload = "POST".equals(request.getMethod())
+                && request.getRequestURI().equals(request.getContextPath() + "/datasets");
+        long limit = upload ? uploadLimit : apiLimit;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(413);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -1,5 +1,6 @@
 package dev.tagger.api;
 
+import dev.tagger.inference.ModelRegistry;
 import dev.tagger.inference.PredictorPool;
 import dev.tagger.inference.ServiceUnavailableException;
 import dev.tagger.inference.ServingModel;
@@ -10,21 +11,37 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.tagger.model.ModelBundleIO;
+import dev.tagger.training.jobs.JobRunner;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** What is being served: GET /models/current. */
+/**
+ * Model versions: GET /models/current (what is served), GET /models, GET /models/{id},
+ * POST /models/{id}/deploy (swap the served model; requests in flight finish on the old one) and
+ * DELETE /models/{id} (refused with 409 for the served model, the default one and the base of an active job).
+ */
 @RestController
 @Tag(name = "models", description = "The models: which one is served")
 public class ModelsController {
 
     private final PredictorPool pool;
+    private final ModelRegistry registry;
+    private final JobRunner jobs;
 
-    public ModelsController(PredictorPool pool) {
+    public ModelsController(PredictorPool pool, ModelRegistry registry, JobRunner jobs) {
         this.pool = pool;
+        this.registry = registry;
+        this.jobs = jobs;
     }
 
     @Operation(summary = "The served model", description = "id, version, base, labels, per-label thresholds, pooling, "
@@ -46,6 +63,69 @@ public class ModelsController {
                     pool.loadError() != null ? "no model is loaded: " + pool.loadError() : "the model is still loading", 5);
         }
         return describe(m.bundle(), m.devices().stream().map(Object::toString).toList());
+    }
+
+    /** Every model: the default one first, then the trained ones, newest first. */
+    @GetMapping("/models")
+    public Map<String, Object> list() {
+        String serving = registry.servingId();
+        List<Map<String, Object>> items = registry.list().stream().map(s -> summary(s, serving, false)).toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("serving", serving);
+        out.put("items", items);
+        return out;
+    }
+
+    @GetMapping("/models/{id}")
+    public Map<String, Object> get(@PathVariable("id") String id) {
+        return summary(find(id), registry.servingId(), true);
+    }
+
+    @PostMapping("/models/{id}/deploy")
+    public Map<String, Object> deploy(@PathVariable("id") String id) {
+        find(id);
+        registry.deploy(id);
+        return current();
+    }
+
+    @DeleteMapping("/models/{id}")
+    public ResponseEntity<Void> delete(@PathVariable("id") String id) {
+        find(id);
+        if (jobs.modelsInUse().contains(id)) {
+            throw ApiException.conflict("model '" + id + "' is the base of a queued or running training job");
+        }
+        registry.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private ModelBundleIO.Summary find(String id) {
+        return registry.find(id).orElseThrow(() -> ApiException.notFound("no model with id '" + id + "'"));
+    }
+
+    private Map<String, Object> summary(ModelBundleIO.Summary s, String serving, boolean withCard) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", s.id());
+        out.put("version", s.version());
+        out.put("base", s.base());
+        out.put("default", registry.isDefault(s.id()));
+        out.put("serving", s.id().equals(serving));
+        JsonNode card = s.card();
+        out.put("created", card.path("created").asString(null));
+        out.put("trained_part", card.path("trained_part").asString(null));
+        out.put("job", card.path("job").asString(null));
+        out.put("labels", s.labels());
+        JsonNode f1 = card.at("/metrics/validation/macro_f1");
+        out.put("validation_macro_f1", f1.isNumber() ? f1.asDouble() : null);
+        if (withCard) {
+            Map<String, Float> thresholds = new LinkedHashMap<>();
+            for (int i = 0; i < s.labels().size(); i++) {
+                thresholds.put(s.labels().get(i), s.thresholds()[i]);
+            }
+            out.put("thresholds", thresholds);
+            out.put("max_tokens", s.maxTokens());
+            out.put("card", card);
+        }
+        return out;
     }
 
     static Map<String, Object> describe(ModelBundle b, Object devices) {

@@ -17,19 +17,22 @@ import java.time.Duration;
  * @param store    where trained models, jobs and datasets are kept
  * @param api      request limits
  * @param batching dynamic batching and backpressure
+ * @param datasets limits on uploaded datasets
+ * @param training the fine-tuning job runner
  */
 @ConfigurationProperties("tagger")
 public record TaggerProperties(String device, Integer workers, Threads threads, Model model, Store store, Api api,
-                               Batching batching) {
+                               Batching batching, Datasets datasets, Training training) {
 
     public TaggerProperties {
         device = device == null ? "auto" : device;
-
         threads = threads == null ? new Threads(null, null) : threads;
         model = model == null ? new Model(null, null) : model;
         store = store == null ? new Store(null) : store;
         api = api == null ? new Api(null, null) : api;
         batching = batching == null ? new Batching(null, null, null, null, null) : batching;
+        datasets = datasets == null ? new Datasets(null, null, null, null) : datasets;
+        training = training == null ? new Training(null, null, null, null, null) : training;
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("tagger.workers must be at least 1");
         }
@@ -106,6 +109,42 @@ public record TaggerProperties(String device, Integer workers, Threads threads, 
             maxWait = maxWait == null ? Duration.ZERO : maxWait;
             queueCapacity = queueCapacity == null ? 1024 : queueCapacity;
             requestTimeout = requestTimeout == null ? Duration.ofSeconds(30) : requestTimeout;
+        }
+    }
+
+    /**
+     * @param maxBytes     size of one upload; larger uploads get 413
+     * @param maxRows      data rows of one upload
+     * @param maxTextChars characters of one text (a longer text is a row error)
+     * @param maxLabels    distinct labels of one upload
+     */
+    public record Datasets(DataSize maxBytes, Long maxRows, Integer maxTextChars, Integer maxLabels) {
+        public Datasets {
+            maxBytes = maxBytes == null ? DataSize.ofMegabytes(100) : maxBytes;
+            maxRows = maxRows == null ? 1_000_000L : maxRows;
+            maxTextChars = maxTextChars == null ? 10_000 : maxTextChars;
+            maxLabels = maxLabels == null ? 1_000 : maxLabels;
+        }
+    }
+
+    /**
+     * @param threads           PyTorch threads of the training thread (serving keeps {@code tagger.threads})
+     * @param queueCapacity     jobs waiting to run at most; beyond it a new job gets 429
+     * @param maxInlineExamples examples a job may carry in its body (larger data: upload a dataset)
+     * @param maxBatchTokens    padded tokens per batch when encoding texts for head training and evaluation
+     * @param eventsTimeout     how long a progress event stream stays open
+     */
+    public record Training(Integer threads, Integer queueCapacity, Integer maxInlineExamples, Integer maxBatchTokens,
+                           Duration eventsTimeout) {
+        public Training {
+            threads = threads == null ? 1 : threads;
+            queueCapacity = queueCapacity == null ? 16 : queueCapacity;
+            maxInlineExamples = maxInlineExamples == null ? 5_000 : maxInlineExamples;
+            maxBatchTokens = maxBatchTokens == null ? 2048 : maxBatchTokens;
+            eventsTimeout = eventsTimeout == null ? Duration.ofHours(1) : eventsTimeout;
+            if (threads < 1 || queueCapacity < 1 || maxInlineExamples < 1 || maxBatchTokens < 1) {
+                throw new IllegalArgumentException("tagger.training.* values must be positive");
+            }
         }
     }
 }

@@ -44,6 +44,34 @@ public final class TorchEngine {
         JniUtils.setGradMode(false);
     }
 
+    /**
+     * Gives the calling thread its own intra-op thread count, leaving every other thread (serving workers,
+     * including those that have not run an op yet) at the process setting. PyTorch keeps the count per thread,
+     * but setting it also changes the default a thread picks up on first use; that default is read before and
+     * put back afterwards from short-lived helper threads, so only the caller keeps the new count.
+     */
+    public static void setThreadsOfThisThread(int threads) {
+        if (threads <= 0) {
+            return;
+        }
+        int[] processDefault = new int[1];
+        runOnHelper(() -> processDefault[0] = JniUtils.getNumThreads());
+        JniUtils.getNumThreads(); // fixes this thread's own setting first, so the restore below cannot reach it
+        JniUtils.setNumThreads(threads);
+        runOnHelper(() -> JniUtils.setNumThreads(processDefault[0]));
+    }
+
+    private static void runOnHelper(Runnable r) {
+        Thread t = new Thread(r, "torch-threads");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting PyTorch thread counts", e);
+        }
+    }
+
     /** Starts the engine with PyTorch's default thread counts. */
     public static Engine start() {
         return start(0, 0);

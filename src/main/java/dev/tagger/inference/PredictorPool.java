@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -118,6 +119,16 @@ public class PredictorPool implements SmartLifecycle {
 
     void release(ServingModel m) {
         m.release();
+    }
+
+    /** Runs {@code work} with the served model held, so that a deploy meanwhile cannot close it under the caller. */
+    public <T> T withCurrent(Function<ServingModel, T> work) {
+        ServingModel m = acquire();
+        try {
+            return work.apply(m);
+        } finally {
+            release(m);
+        }
     }
 
     /** The served model, or null while loading (for reads that do not run inference). */

@@ -100,20 +100,14 @@ public final class ModelBundleIO {
     /** Reads a bundle; {@code bases} turns a base reference into the pretrained weights it names. */
     public static ModelBundle read(Source source, String id, Function<String, BaseModels.Base> bases) {
         try {
-            byte[] configBytes = require(source, CONFIG);
-            JsonNode config = parseJson(configBytes, CONFIG);
-            List<String> labels = labels(config);
-            JsonNode tagger = config.path("tagger");
-            String base = tagger.path("base").isString() ? tagger.path("base").asString() : null;
-            BaseModels.Base baseModel = base == null ? null : bases.apply(base);
-
-            BertConfig bert = bertConfig(config, baseModel);
-            byte[] weightBytes = require(source, WEIGHTS);
+            Header h = header(source);
+            BaseModels.Base baseModel = h.base() == null ? null : bases.apply(h.base());
+            BertConfig bert = bertConfig(h.config(), baseModel);
             Map<String, HostTensor> weights = new LinkedHashMap<>();
             if (baseModel != null) {
                 weights.putAll(baseModel.weights().asMap());
             }
-            for (Map.Entry<String, HostTensor> e : Safetensors.read(new ByteArrayInputStream(weightBytes)).entrySet()) {
+            for (Map.Entry<String, HostTensor> e : Safetensors.read(new ByteArrayInputStream(h.weightBytes())).entrySet()) {
                 weights.put(canonical(e.getKey()), e.getValue());
             }
             byte[] tokenizer = source.read(TOKENIZER);
@@ -123,22 +117,59 @@ public final class ModelBundleIO {
                 }
                 tokenizer = baseModel.tokenizerJson();
             }
-            byte[] thresholdBytes = source.read(THRESHOLDS);
-            float[] thresholds = thresholds(labels, thresholdBytes == null ? null : parseJson(thresholdBytes, THRESHOLDS));
-            byte[] cardBytes = source.read(CARD);
-            ObjectNode card = cardBytes == null ? JSON.createObjectNode() : (ObjectNode) parseJson(cardBytes, CARD);
+            JsonNode tagger = h.config().path("tagger");
             // A Hugging Face checkpoint has no "tagger" section: it pools as BertForSequenceClassification
             // does when it carries the pooler's tensors, else from [CLS].
             Pooling pooling = tagger.path("pooling").isString() ? Pooling.parse(tagger.path("pooling").asString())
                     : weights.containsKey(ClassificationHead.POOLER_WEIGHT) ? Pooling.POOLER : Pooling.CLS;
             boolean normalize = tagger.path("normalize").asBoolean(false);
             int maxTokens = tagger.path("max_tokens").asInt(Math.min(512, bert.maxPositions()));
-            String version = digest(configBytes, thresholdBytes, weightBytes);
-            return new ModelBundle(id, version, bert, labels, thresholds, pooling, normalize, maxTokens, base,
-                    new WeightSet(weights), tokenizer, card);
+            return new ModelBundle(id, h.version(), bert, h.labels(), h.thresholds(), pooling, normalize, maxTokens,
+                    h.base(), new WeightSet(weights), tokenizer, h.card());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model bundle " + source.describe(), e);
         }
+    }
+
+    /**
+     * What a bundle says about itself, for listings: read from its small files; the weights are hashed for the
+     * version but not parsed, and no base is loaded.
+     *
+     * @param layers encoder layers (0 when config.json does not say)
+     */
+    public record Summary(String id, String version, String base, List<String> labels, float[] thresholds,
+                          int layers, int maxTokens, ObjectNode card) {
+    }
+
+    public static Summary summarize(Source source, String id) {
+        try {
+            Header h = header(source);
+            return new Summary(id, h.version(), h.base(), h.labels(), h.thresholds(),
+                    h.config().path("num_hidden_layers").asInt(0), h.config().path("tagger").path("max_tokens").asInt(0),
+                    h.card());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model bundle " + source.describe(), e);
+        }
+    }
+
+    /** The files every reader needs, parsed, and the content version. */
+    private record Header(JsonNode config, List<String> labels, String base, float[] thresholds, ObjectNode card,
+                          byte[] weightBytes, String version) {
+    }
+
+    private static Header header(Source source) throws IOException {
+        byte[] configBytes = require(source, CONFIG);
+        JsonNode config = parseJson(configBytes, CONFIG);
+        List<String> labels = labels(config);
+        JsonNode tagger = config.path("tagger");
+        String base = tagger.path("base").isString() ? tagger.path("base").asString() : null;
+        byte[] weightBytes = require(source, WEIGHTS);
+        byte[] thresholdBytes = source.read(THRESHOLDS);
+        float[] thresholds = thresholds(labels, thresholdBytes == null ? null : parseJson(thresholdBytes, THRESHOLDS));
+        byte[] cardBytes = source.read(CARD);
+        ObjectNode card = cardBytes == null ? JSON.createObjectNode() : (ObjectNode) parseJson(cardBytes, CARD);
+        return new Header(config, labels, base, thresholds, card, weightBytes,
+                digest(configBytes, thresholdBytes, weightBytes));
     }
 
     /** Writes the bundle into {@code dir} (which must not exist yet) atomically; returns the bundle with its version. */
@@ -146,7 +177,7 @@ public final class ModelBundleIO {
         Map<String, byte[]> files = serialize(bundle, bases);
         String version = digest(files.get(CONFIG), files.get(THRESHOLDS), files.get(WEIGHTS));
         Path parent = dir.toAbsolutePath().getParent();
-        Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path tmp = parent.resolve("." + dir.getFileName() + AtomicFiles.TEMP_INFIX + UUID.randomUUID());
         try {
             Files.createDirectories(parent);
             Files.createDirectory(tmp);
@@ -344,10 +375,10 @@ public final class ModelBundleIO {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        try {
+            AtomicFiles.deleteRecursively(dir);
         } catch (IOException ignored) {
-            // best effort: a leftover hidden temp directory is never read as a bundle
+            // best effort: a leftover hidden temp directory is never read as a bundle, and is removed at start
         }
     }
 }

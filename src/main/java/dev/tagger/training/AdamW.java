@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * AdamW (decoupled weight decay) over a list of parameters, with linear warmup then linear decay
- * of the learning rate and global gradient-norm clipping. Updates run in place, untracked.
+ * AdamW (decoupled weight decay) over groups of parameters, each group with its own peak learning rate,
+ * sharing one schedule (linear warmup then linear decay) and one global gradient-norm clipping.
+ * Updates run in place, untracked.
  */
 public final class AdamW {
 
@@ -17,7 +18,8 @@ public final class AdamW {
     private static final float BETA2 = 0.999f;
     private static final float EPS = 1e-8f;
 
-    private final List<NDArray> params;
+    private final List<NDArray> params = new ArrayList<>();
+    private final List<Float> peakLrs = new ArrayList<>();
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
     private final float peakLr;
@@ -27,30 +29,52 @@ public final class AdamW {
     private final long totalSteps;
     private long step;
 
+    /** One group of parameters with one peak learning rate. */
     public AdamW(List<NDArray> params, NDManager manager, float peakLr, float weightDecay, float clipNorm,
                  long warmupSteps, long totalSteps) {
-        this.params = List.copyOf(params);
-        this.peakLr = peakLr;
+        this(List.of(params), new float[] {peakLr}, manager, weightDecay, clipNorm, warmupSteps, totalSteps);
+    }
+
+    /**
+     * @param groups  parameter groups
+     * @param peakLrs the peak learning rate of each group
+     * @param manager holds the moment estimates
+     */
+    public AdamW(List<List<NDArray>> groups, float[] peakLrs, NDManager manager, float weightDecay, float clipNorm,
+                 long warmupSteps, long totalSteps) {
+        if (groups.size() != peakLrs.length) {
+            throw new IllegalArgumentException(groups.size() + " parameter groups but " + peakLrs.length
+                    + " learning rates");
+        }
+        this.peakLr = peakLrs[0];
         this.weightDecay = weightDecay;
         this.clipNorm = clipNorm;
         this.warmupSteps = warmupSteps;
         this.totalSteps = Math.max(1, totalSteps);
-        for (NDArray p : this.params) {
-            p.setRequiresGradient(true);
-            m.add(manager.zeros(p.getShape()));
-            v.add(manager.zeros(p.getShape()));
+        for (int g = 0; g < groups.size(); g++) {
+            for (NDArray p : groups.get(g)) {
+                p.setRequiresGradient(true);
+                params.add(p);
+                this.peakLrs.add(peakLrs[g]);
+                m.add(manager.zeros(p.getShape()));
+                v.add(manager.zeros(p.getShape()));
+            }
         }
     }
 
-    /** Learning rate at the given step: linear warmup to the peak, then linear decay to zero. */
+    /** Learning rate of the first group at the given step: linear warmup to the peak, then linear decay to zero. */
     public float learningRate(long atStep) {
+        return peakLr * schedule(atStep);
+    }
+
+    /** The schedule's factor of the peak learning rate at the given step. */
+    private float schedule(long atStep) {
         if (warmupSteps > 0 && atStep < warmupSteps) {
-            return peakLr * (atStep + 1) / warmupSteps;
+            return (float) (atStep + 1) / warmupSteps;
         }
         double remaining = (double) (totalSteps - atStep) / Math.max(1, totalSteps - warmupSteps);
-        return (float) (peakLr * Math.max(0.0, remaining));
+        return (float) Math.max(0.0, remaining);
     }
-
     public long step() {
         return step;
     }
@@ -66,7 +90,7 @@ public final class AdamW {
     }
 
     private float updateInScope() {
-        float lr = learningRate(step);
+        float factor = schedule(step);
         step++;
         double sq = 0;
         for (NDArray p : params) {
@@ -79,6 +103,7 @@ public final class AdamW {
         float bc2 = (float) (1 - Math.pow(BETA2, step));
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
+            float lr = peakLrs.get(i) * factor;
             NDArray g = p.getGradient();
             if (scale != 1f) {
                 g = g.mul(scale);

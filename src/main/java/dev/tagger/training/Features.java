@@ -54,4 +54,10 @@ public final class Features {
         }
         return out;
     }
+
+    /** The model's sigmoid probabilities for many texts, [texts][labels] in input order, without dropout. */
+    public static float[][] probabilities(TaggerModel model, List<String> texts, int maxBatchTokens,
+                                          IntConsumer progress) {
+        return HeadTrainer.probabilities(extract(model, texts, maxBatchTokens, progress), model.head().exportWeights());
+    }
 }

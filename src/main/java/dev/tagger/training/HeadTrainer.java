@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.GradientCollector;
 import dev.tagger.engine.TorchEngine;
 import dev.tagger.model.ClassificationHead;
@@ -24,30 +25,16 @@ import java.util.Random;
  */
 public final class HeadTrainer {
 
-    /** Hyper-parameters of head training. */
     /**
-     * @param posWeightPower each label's positives weigh (negatives / positives) ^ power in the loss
-     *                       (0: plain BCE; 0.5: square root, which lifts rare labels without drowning precision)
+     * Hyper-parameters of head training.
+     *
+     * @param dropout share of the input vector's values zeroed at each step (0: none)
      */
     public record Settings(int epochs, float learningRate, int batchSize, float weightDecay, float warmupRatio,
-                           float clipNorm, long seed, float posWeightPower) {
+                           float clipNorm, long seed, float dropout) {
         public static Settings defaults() {
             return new Settings(20, 1e-2f, 64, 1e-4f, 0.05f, 1.0f, 42, 0f);
         }
-    }
-
-    /** (negatives / positives) ^ power per label, capped at 100; 1 for a label without positives. */
-    public static float[] positiveWeights(boolean[][] y, float power) {
-        int labels = y[0].length;
-        float[] out = new float[labels];
-        for (int j = 0; j < labels; j++) {
-            long pos = 0;
-            for (boolean[] row : y) {
-                pos += row[j] ? 1 : 0;
-            }
-            out[j] = pos == 0 || power == 0 ? 1f : (float) Math.min(100, Math.pow((double) (y.length - pos) / pos, power));
-        }
-        return out;
     }
 
     /** Called after each epoch with the mean training loss; may return false to stop. */
@@ -58,18 +45,29 @@ public final class HeadTrainer {
     private HeadTrainer() {
     }
 
+    /** Trains a freshly initialised head. */
     public static Map<String, HostTensor> train(float[][] x, boolean[][] y, Settings s, EpochListener listener) {
+        return train(x, y, ClassificationHead.initialWeights(x[0].length, y[0].length, s.seed()), s, listener,
+                StepListener.NONE);
+    }
+
+    /**
+     * Trains starting from the given head weights, reporting every step.
+     *
+     * @param init  classifier.weight [labels, hidden] and classifier.bias [labels] to start from
+     * @param steps called after every optimizer step; it may throw to abandon training
+     */
+    public static Map<String, HostTensor> train(float[][] x, boolean[][] y, Map<String, HostTensor> init, Settings s,
+                                                EpochListener listener, StepListener steps) {
         int n = x.length;
         int hidden = x[0].length;
         int labels = y[0].length;
-        Map<String, HostTensor> init = ClassificationHead.initialWeights(hidden, labels, s.seed());
         TorchEngine.noGradOnThisThread();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray features = m.create(flatten(x), new Shape(n, hidden));
             NDArray targets = m.create(flatten(y), new Shape(n, labels));
             NDArray w = m.create(FloatBuffer.wrap(init.get(ClassificationHead.WEIGHT).data()), new Shape(labels, hidden));
             NDArray b = m.create(FloatBuffer.wrap(init.get(ClassificationHead.BIAS).data()), new Shape(labels));
-            NDArray posWeight = m.create(positiveWeights(y, s.posWeightPower()));
             long stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
             long total = stepsPerEpoch * s.epochs();
             AdamW opt = new AdamW(List.of(w, b), m, s.learningRate(), s.weightDecay(), s.clipNorm(),
@@ -95,12 +93,16 @@ public final class HeadTrainer {
                         NDArray sel = step.create(rows);
                         NDArray bx = features.get(sel);
                         NDArray by = targets.get(sel);
+                        float stepLoss;
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDArray loss = Losses.bceWithLogits(Linear.linear(bx, w, b).singletonOrThrow(), by, posWeight);
+                            NDArray in = s.dropout() > 0 ? Dropout.dropout(bx, s.dropout(), true).singletonOrThrow() : bx;
+                            NDArray loss = Losses.bceWithLogits(Linear.linear(in, w, b).singletonOrThrow(), by);
                             gc.backward(loss);
-                            lossSum += loss.getFloat() * (end - start);
+                            stepLoss = loss.getFloat();
                         }
+                        lossSum += stepLoss * (end - start);
                         opt.update();
+                        steps.onStep(epoch, opt.step(), total, stepLoss, end - start);
                     }
                 }
                 Map<String, HostTensor> weights = Map.of(

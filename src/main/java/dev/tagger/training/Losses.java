@@ -16,17 +16,17 @@ public final class Losses {
         return logits.maximum(0f).sub(logits.mul(targets)).add(logits.abs().neg().exp().add(1f).log()).mean();
     }
 
-    /**
-     * Mean binary cross-entropy on logits with a weight on each label's positive term, as torch's
-     * BCEWithLogitsLoss(pos_weight): (1 - y) * x + (1 + (w - 1) * y) * log(1 + exp(-x)), computed stably.
-     * A weight above 1 makes the rare positives of a label count more.
-     *
-     * @param posWeight [labels], broadcast over the batch
-     */
-    public static NDArray bceWithLogits(NDArray logits, NDArray targets, NDArray posWeight) {
-        // log(1 + exp(-x)) = max(-x, 0) + log(1 + exp(-|x|))
-        NDArray softplusNeg = logits.neg().maximum(0f).add(logits.abs().neg().exp().add(1f).log());
-        NDArray weight = targets.mul(posWeight.sub(1f)).add(1f);
-        return targets.neg().add(1f).mul(logits).add(weight.mul(softplusNeg)).mean();
+    /** Mean binary cross-entropy of probabilities against the truth, clamped so a confident mistake stays finite. */
+    public static double meanBce(float[][] probabilities, boolean[][] truth) {
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            for (int j = 0; j < probabilities[i].length; j++) {
+                double q = Math.min(Math.max(probabilities[i][j], 1e-7), 1 - 1e-7);
+                sum -= truth[i][j] ? Math.log(q) : Math.log(1 - q);
+                n++;
+            }
+        }
+        return n == 0 ? 0 : sum / n;
     }
 }

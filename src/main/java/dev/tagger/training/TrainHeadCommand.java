@@ -60,7 +60,7 @@ public final class TrainHeadCommand {
                 Float.parseFloat(opt.getOrDefault("warmup", "" + d.warmupRatio())),
                 d.clipNorm(),
                 Long.parseLong(opt.getOrDefault("seed", "" + d.seed())),
-                Float.parseFloat(opt.getOrDefault("pos-weight-power", "" + d.posWeightPower())));
+                Float.parseFloat(opt.getOrDefault("dropout", "" + d.dropout())));
         Pooling pooling = Pooling.parse(opt.getOrDefault("pooling", "mean"));
         boolean normalize = Boolean.parseBoolean(opt.getOrDefault("normalize", "true"));
         int maxTokens = Integer.parseInt(opt.getOrDefault("max-tokens", "128"));
@@ -124,7 +124,7 @@ public final class TrainHeadCommand {
     }
 
     /** Tune on one half of dev, measure on the other, both ways: an estimate free of tuning optimism. */
-    static double crossFittedMacroF1(float[][] probs, LabelledTexts dev, int minPositives) {
+    public static double crossFittedMacroF1(float[][] probs, LabelledTexts dev, int minPositives) {
         int[] even = IntStream.range(0, dev.size()).filter(i -> i % 2 == 0).toArray();
         int[] odd = IntStream.range(0, dev.size()).filter(i -> i % 2 == 1).toArray();
         return (halfScore(probs, dev, even, odd, minPositives) + halfScore(probs, dev, odd, even, minPositives)) / 2;
@@ -170,8 +170,9 @@ public final class TrainHeadCommand {
         p.put("weight_decay", s.weightDecay());
         p.put("warmup_ratio", s.warmupRatio());
         p.put("clip_norm", s.clipNorm());
+        p.put("dropout", s.dropout());
         p.put("seed", s.seed());
-        p.put("pos_weight_power", s.posWeightPower());
+        p.put("dropout", s.dropout());
         p.put("optimizer", "AdamW, linear warmup then linear decay");
         p.put("loss", "binary cross-entropy on logits (one sigmoid per label)");
         p.put("threshold_tuning", "per label, grid 0.05..0.95, maximising F1 on validation; labels with fewer than "

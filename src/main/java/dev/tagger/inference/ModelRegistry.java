@@ -1,0 +1,88 @@
+package dev.tagger.inference;
+
+import dev.tagger.model.ModelBundle;
+import dev.tagger.model.ModelBundleIO;
+import dev.tagger.model.ModelNotFoundException;
+import dev.tagger.model.ModelStore;
+import org.springframework.stereotype.Service;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The model versions and which one is served: lists and reads them from the {@link ModelStore}, deploys one by
+ * swapping it into the {@link PredictorPool} (requests already admitted finish on the model they started with)
+ * and remembers the choice across restarts. Deploys and deletes are serialised, so a model cannot be deleted while
+ * it is being deployed.
+ */
+@Service
+public class ModelRegistry {
+
+    private final ModelStore store;
+    private final PredictorPool pool;
+    private final Object lock = new Object();
+
+    public ModelRegistry(ModelStore store, PredictorPool pool) {
+        this.store = store;
+        this.pool = pool;
+    }
+
+    public List<ModelBundleIO.Summary> list() {
+        return store.list();
+    }
+
+    public Optional<ModelBundleIO.Summary> find(String id) {
+        return store.find(id);
+    }
+
+    public boolean isDefault(String id) {
+        return store.isDefault(id);
+    }
+
+    /** Reads a whole bundle, e.g. to train from it. */
+    public ModelBundle load(String id) {
+        return store.load(id);
+    }
+
+    /** Stores a newly trained model (not served until deployed). */
+    public ModelBundle add(ModelBundle bundle) {
+        return store.add(bundle);
+    }
+
+    /** The served model's id; while the first model is still loading, the one that is being loaded. */
+    public String servingId() {
+        ServingModel m = pool.current();
+        return m != null ? m.bundle().id() : store.servingId();
+    }
+
+    /** Loads and warms the model, then serves it; returns the bundle now served. */
+    public ModelBundle deploy(String id) {
+        synchronized (lock) {
+            ModelBundle served = pool.deploy(store.load(id)).bundle();
+            store.markServing(served.id(), served.version());
+            return served;
+        }
+    }
+
+    /** Deletes a trained model; the served one and the default one are refused. */
+    public void delete(String id) {
+        synchronized (lock) {
+            if (store.find(id).isEmpty()) {
+                throw new ModelNotFoundException(id);
+            }
+            if (store.isDefault(id)) {
+                throw new ModelInUseException("model '" + id + "' is the default model and cannot be deleted");
+            }
+            if (id.equals(servingId())) {
+                throw new ModelInUseException("model '" + id + "' is being served; deploy another model first");
+            }
+            store.delete(id);
+        }
+    }
+
+    /** Runs {@code work} on the served model, held so that a deploy meanwhile cannot close it. */
+    public <T> T withServing(Function<ServingModel, T> work) {
+        return pool.withCurrent(work);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tagger.training.jobs;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.Locale;
+
+/** What a successful job does with its model. */
+public enum DeployPolicy {
+    /** Only store it; deploy it later with POST /models/{id}/deploy. */
+    @JsonProperty("never") NEVER,
+    /** Serve it when its macro-F1 beats the served model's on the same validation data. */
+    @JsonProperty("if_better") IF_BETTER,
+    /** Serve it. */
+    @JsonProperty("always") ALWAYS;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses never, if_better or always. */
+    public static DeployPolicy parse(String value) {
+        for (DeployPolicy p : values()) {
+            if (p.key().equals(value)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a deploy policy; use never, if_better or always");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tagger.training.jobs;
+
+import dev.tagger.config.TaggerProperties;
+import dev.tagger.training.data.DatasetLimits;
+import dev.tagger.training.data.DatasetStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.io.IOException;
+import java.time.Clock;
+
+/** Wires the training side: the dataset and job stores under tagger.store.dir, the upload limits, the meters. */
+@Configuration(proxyBeanMethods = false)
+public class TrainingConfig {
+
+    @Bean
+    DatasetStore datasetStore(TaggerProperties props) throws IOException {
+        return new DatasetStore(props.store().dir());
+    }
+
+    @Bean
+    DatasetLimits datasetLimits(TaggerProperties props) {
+        TaggerProperties.Datasets d = props.datasets();
+        return new DatasetLimits(d.maxRows(), d.maxTextChars(), d.maxLabels(), d.maxBytes().toBytes());
+    }
+
+    @Bean
+    JobStore jobStore(TaggerProperties props) {
+        return new JobStore(props.store().dir(), Clock.systemUTC());
+    }
+
+    @Bean
+    TrainingMetrics trainingMetrics(MeterRegistry registry, JobStore store) {
+        return new TrainingMetrics(registry, store);
+    }
+}
