@@ -22,7 +22,7 @@ public final class ServingModel {
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ServingModel(ModelBundle bundle, Map<Device, TaggerModel> replicas) {
+    ServingModel(ModelBundle bundle, Map<Device, TaggerModel> replicas) {
         this.bundle = bundle;
         this.replicas = replicas;
     }

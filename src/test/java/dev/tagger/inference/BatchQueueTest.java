@@ -49,7 +49,7 @@ class BatchQueueTest {
         List<PendingText> q = new ArrayList<>();
         ServingModel a = null;
         q.add(text(10, a));
-        ServingModel other = org.mockito.Mockito.mock(ServingModel.class);
+        ServingModel other = new ServingModel(null, java.util.Map.of());
         q.add(text(10, other));
         q.add(text(11, a));
         List<PendingText> batch = BatchQueue.select(q, 32, 10_000);
