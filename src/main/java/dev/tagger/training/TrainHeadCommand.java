@@ -172,7 +172,6 @@ public final class TrainHeadCommand {
         p.put("clip_norm", s.clipNorm());
         p.put("dropout", s.dropout());
         p.put("seed", s.seed());
-        p.put("dropout", s.dropout());
         p.put("optimizer", "AdamW, linear warmup then linear decay");
         p.put("loss", "binary cross-entropy on logits (one sigmoid per label)");
         p.put("threshold_tuning", "per label, grid 0.05..0.95, maximising F1 on validation; labels with fewer than "
