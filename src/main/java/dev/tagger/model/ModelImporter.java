@@ -69,6 +69,12 @@ public final class ModelImporter {
         if (subdirs.size() == 1 && Files.isRegularFile(subdirs.get(0).resolve(ModelBundleIO.CONFIG))) {
             return subdirs.get(0);
         }
+        if (Files.isRegularFile(dir.resolve(TorchScriptModel.MODULE))
+                || subdirs.size() == 1 && Files.isRegularFile(subdirs.get(0).resolve(TorchScriptModel.MODULE))) {
+            throw new ModelFormatException("this is a TorchScript module (" + TorchScriptModel.MODULE + "); serving "
+                    + "TorchScript models is not supported yet: register the Hugging Face checkpoint (config.json, "
+                    + "model.safetensors, tokenizer.json) instead");
+        }
         throw new ModelFormatException("the checkpoint has no " + ModelBundleIO.CONFIG
                 + " (expected config.json, model.safetensors and tokenizer.json at the top or in one folder)");
     }

@@ -163,4 +163,11 @@ class ModelImporterTest {
         assertThatThrownBy(() -> ModelImporter.prepare(tokens, "tokcls", PLAIN))
                 .hasMessageContaining("BertForTokenClassification").hasMessageContaining("supported");
     }
+
+    @Test
+    void aTorchScriptDirectoryIsRefusedWithAClearMessage() {
+        assertThatThrownBy(() -> ModelImporter.prepare(TinyBert.fixture("tiny-bert-torchscript"), "ts", PLAIN))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("TorchScript");
+        assertThatThrownBy(() -> ModelImporter.prepare(tmp, "empty", PLAIN)).hasMessageContaining("no config.json");
+    }
 }
