@@ -20,7 +20,8 @@ import java.io.IOException;
  * Enforces the body size limit: a declared Content-Length over the limit is answered 413 before the
  * body is read; a chunked body is counted as it is read and stops at the limit. Dataset uploads
  * (POST /datasets) have their own, larger limit: {@code tagger.datasets.max-bytes} plus room for a
- * multipart envelope.
+ * multipart envelope. Model uploads (POST /models with a body other than JSON) have
+ * {@code tagger.models.max-upload-bytes}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -31,10 +32,12 @@ public class BodySizeFilter extends OncePerRequestFilter {
 
     private final long apiLimit;
     private final long uploadLimit;
+    private final long modelUploadLimit;
 
     public BodySizeFilter(TaggerProperties props) {
         this.apiLimit = props.api().maxBodyBytes().toBytes();
         this.uploadLimit = props.datasets().maxBytes().toBytes() + MULTIPART_SLACK;
+        this.modelUploadLimit = props.models().maxUploadBytes().toBytes() + MULTIPART_SLACK;
     }
 
     @Override
@@ -42,7 +45,11 @@ public class BodySizeFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         boolean upload = "POST".equals(request.getMethod())
                 && request.getRequestURI().equals(request.getContextPath() + "/datasets");
-        long limit = upload ? uploadLimit : apiLimit;
+        String type = request.getContentType();
+        boolean modelUpload = "POST".equals(request.getMethod())
+                && request.getRequestURI().equals(request.getContextPath() + "/models")
+                && type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_JSON_VALUE);
+        long limit = upload ? uploadLimit : modelUpload ? modelUploadLimit : apiLimit;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(413);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param batching dynamic batching and backpressure
  * @param datasets limits on uploaded datasets
  * @param training the fine-tuning job runner
+ * @param models   limits on registered (uploaded) models
  */
 @ConfigurationProperties("tagger")
 public record TaggerProperties(String device, Integer workers, Threads threads, Model model, Store store, Api api,
-                               Batching batching, Datasets datasets, Training training) {
+                               Batching batching, Datasets datasets, Training training,
+                               Models models) {
 
     public TaggerProperties {
         device = device == null ? "auto" : device;
@@ -33,6 +35,7 @@ public record TaggerProperties(String device, Integer workers, Threads threads, 
         batching = batching == null ? new Batching(null, null, null, null, null) : batching;
         datasets = datasets == null ? new Datasets(null, null, null, null) : datasets;
         training = training == null ? new Training(null, null, null, null, null) : training;
+        models = models == null ? new Models(null, null, null) : models;
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("tagger.workers must be at least 1");
         }
@@ -144,6 +147,22 @@ public record TaggerProperties(String device, Integer workers, Threads threads, 
             eventsTimeout = eventsTimeout == null ? Duration.ofHours(1) : eventsTimeout;
             if (threads < 1 || queueCapacity < 1 || maxInlineExamples < 1 || maxBatchTokens < 1) {
                 throw new IllegalArgumentException("tagger.training.* values must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param maxUploadBytes   size of one uploaded model archive (POST /models); larger uploads get 413
+     * @param maxUnpackedBytes bytes an archive may unpack to; beyond it the upload is refused with 422
+     * @param maxEntries       files and folders an archive may hold
+     */
+    public record Models(DataSize maxUploadBytes, DataSize maxUnpackedBytes, Integer maxEntries) {
+        public Models {
+            maxUploadBytes = maxUploadBytes == null ? DataSize.ofGigabytes(2) : maxUploadBytes;
+            maxUnpackedBytes = maxUnpackedBytes == null ? DataSize.ofGigabytes(4) : maxUnpackedBytes;
+            maxEntries = maxEntries == null ? 100 : maxEntries;
+            if (maxUploadBytes.toBytes() < 1 || maxUnpackedBytes.toBytes() < 1 || maxEntries < 1) {
+                throw new IllegalArgumentException("tagger.models.* values must be positive");
             }
         }
     }

@@ -50,6 +50,11 @@ public class ModelRegistry {
         return store.add(bundle);
     }
 
+    /** Bytes a stored model takes on disk. */
+    public long sizeOnDisk(String id) {
+        return store.sizeOnDisk(id);
+    }
+
     /** The served model's id; while the first model is still loading, the one that is being loaded. */
     public String servingId() {
         ServingModel m = pool.current();

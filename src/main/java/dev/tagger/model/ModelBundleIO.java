@@ -284,7 +284,8 @@ public final class ModelBundleIO {
         BertConfig d = base != null ? base.config() : null;
         String type = n.path("model_type").asString("bert");
         if (!type.equals("bert")) {
-            throw new ModelFormatException("model_type '" + type + "' is not supported; supported: bert");
+            throw new ModelFormatException("model_type '" + type + "' is not supported; supported: bert (the "
+                    + "BERT layout of BertForSequenceClassification, any size; DistilBERT, RoBERTa and others are not)");
         }
         String act = n.path("hidden_act").asString("gelu");
         if (!act.equals("gelu")) {

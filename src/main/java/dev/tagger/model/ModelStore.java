@@ -135,6 +135,18 @@ public final class ModelStore {
         return ModelBundleIO.write(bundle, models.resolve(bundle.id()), BaseModels::builtin);
     }
 
+    /** Bytes the stored model's files take on disk (0 for the default model, which lives in the jar or elsewhere). */
+    public long sizeOnDisk(String id) {
+        if (!validId(id) || isDefault(id)) {
+            return 0;
+        }
+        try (var files = Files.walk(models.resolve(id))) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure model " + id, e);
+        }
+    }
+
     /** Deletes a stored model; false when there is none with this id. The caller checks that it is not served. */
     public boolean delete(String id) {
         if (!validId(id) || isDefault(id)) {

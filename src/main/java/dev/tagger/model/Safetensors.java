@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * The safetensors format: 8-byte little-endian header length, a JSON header naming each tensor's
  * dtype, shape and byte range, then the raw little-endian data. Reads F32, F16 and BF16 (widened to
- * float32); writes F32 with names sorted, as Hugging Face's save_pretrained does.
+ * float32) and skips integer buffers such as {@code position_ids}; writes F32 with names sorted, as Hugging Face's save_pretrained does.
  */
 public final class Safetensors {
 
@@ -27,7 +27,35 @@ public final class Safetensors {
     /** Refuse headers larger than this: a corrupt length would otherwise allocate gigabytes. */
     private static final long MAX_HEADER = 100L << 20;
 
+    /** Dtypes of integer and boolean buffers, which {@link #read} skips. */
+    private static final java.util.Set<String> INTEGER_DTYPES =
+            java.util.Set.of("BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "I64", "U64");
+
     private Safetensors() {
+    }
+
+    /** The tensor names in a safetensors file's header (whatever their dtype), in header order. */
+    public static List<String> names(byte[] file) {
+        if (file.length < 8) {
+            throw new ModelFormatException("safetensors file is shorter than its 8-byte header length");
+        }
+        long headerLen = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen <= 0 || headerLen > Math.min(MAX_HEADER, file.length - 8L)) {
+            throw new ModelFormatException("safetensors header length " + headerLen + " is not plausible");
+        }
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(file, 8, (int) headerLen, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new ModelFormatException("safetensors header is not valid JSON: " + e.getMessage(), e);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : header.properties()) {
+            if (!e.getKey().equals("__metadata__")) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
     }
 
     public static Map<String, HostTensor> read(InputStream in) throws IOException {
@@ -80,6 +108,12 @@ public final class Safetensors {
             long len = e.end - e.begin;
             if (len < 0 || len > Integer.MAX_VALUE) {
                 throw new ModelFormatException("safetensors entry '" + e.name + "' has a bad byte range");
+            }
+            if (INTEGER_DTYPES.contains(e.dtype)) {
+                // Integer buffers (position_ids, token_type_ids) are not weights: skipped, never decoded.
+                in.skipNBytes(len);
+                pos = e.end;
+                continue;
             }
             byte[] bytes = in.readNBytes((int) len);
             if (bytes.length < len) {

@@ -68,12 +68,25 @@ class SafetensorsTest {
 
     @Test
     void refusesUnknownDtypesAndTruncatedData() {
-        String header = "{\"x\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}";
-        assertThatThrownBy(() -> Safetensors.read(new ByteArrayInputStream(file(header, new byte[1]))))
-                .isInstanceOf(ModelFormatException.class).hasMessageContaining("'x'").hasMessageContaining("I8");
+        String header = "{\"x\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}";
+        assertThatThrownBy(() -> Safetensors.read(new ByteArrayInputStream(file(header, new byte[8]))))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("'x'").hasMessageContaining("F64");
         String h2 = "{\"y\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
         assertThatThrownBy(() -> Safetensors.read(new ByteArrayInputStream(file(h2, new byte[8]))))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("'y'");
+    }
+
+    @Test
+    void integerBuffersSuchAsPositionIdsAreSkipped() throws Exception {
+        String header = "{\"ids\":{\"dtype\":\"I64\",\"shape\":[1,2],\"data_offsets\":[0,16]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]}}";
+        byte[] data = new byte[20];
+        data[19] = 0x3f;
+        data[18] = (byte) 0x80;
+        Map<String, HostTensor> t = Safetensors.read(new ByteArrayInputStream(file(header, data)));
+        assertThat(t).containsOnlyKeys("w");
+        assertThat(t.get("w").data()).containsExactly(1f);
+        assertThat(Safetensors.names(file(header, data))).containsExactly("ids", "w");
     }
 
     @Test

@@ -1,0 +1,106 @@
+package dev.tagger.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.tagger.inference.TextTokenizer;
+import dev.tagger.inference.TokenizedText;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A TorchScript classifier: a traced or scripted module that maps (input_ids, attention_mask, token_type_ids),
+ * int64 [batch, seq], to logits [batch, labels], loaded offline through DJL's PyTorch engine from a directory with
+ * {@code model.pt}, {@code tokenizer.json} and {@code labels.json} (a JSON array of label names, in the order of
+ * the logits). Probabilities are the sigmoid of each logit. Inference only: such a model cannot be trained here.
+ */
+public final class TorchScriptModel implements AutoCloseable {
+
+    public static final String MODULE = "model.pt";
+    public static final String LABELS = "labels.json";
+
+    private final Model model;
+    private final Block block;
+    private final TextTokenizer tokenizer;
+    private final List<String> labels;
+
+    private TorchScriptModel(Model model, TextTokenizer tokenizer, List<String> labels) {
+        this.model = model;
+        this.block = model.getBlock();
+        this.tokenizer = tokenizer;
+        this.labels = List.copyOf(labels);
+    }
+
+    /** Loads the module in {@code dir} onto {@code device}; {@code maxTokens} cuts texts. */
+    public static TorchScriptModel load(Path dir, Device device, int maxTokens) {
+        if (!Files.isRegularFile(dir.resolve(MODULE))) {
+            throw new ModelFormatException(dir + " has no " + MODULE);
+        }
+        List<String> labels = new ArrayList<>();
+        byte[] tokenizerJson;
+        try {
+            if (!Files.isRegularFile(dir.resolve(LABELS)) || !Files.isRegularFile(dir.resolve(ModelBundleIO.TOKENIZER))) {
+                throw new ModelFormatException(dir + " needs " + LABELS + " and " + ModelBundleIO.TOKENIZER
+                        + " next to " + MODULE);
+            }
+            JsonNode l = ModelBundleIO.parseJson(Files.readAllBytes(dir.resolve(LABELS)), LABELS);
+            if (!l.isArray() || l.isEmpty()) {
+                throw new ModelFormatException(LABELS + " must be a non-empty JSON array of label names");
+            }
+            l.forEach(n -> labels.add(n.asString()));
+            tokenizerJson = Files.readAllBytes(dir.resolve(ModelBundleIO.TOKENIZER));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Model m = Model.newInstance("torchscript", device, "PyTorch");
+        try {
+            m.load(dir, "model");
+            return new TorchScriptModel(m, new TextTokenizer(tokenizerJson, maxTokens), labels);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            m.close();
+            throw new ModelFormatException("cannot load the TorchScript module " + dir.resolve(MODULE) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Sigmoid probabilities [batch][labels]; fails when the module's output is not [batch, labels]. */
+    public float[][] probabilities(List<TokenizedText> texts) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            TaggerModel.Inputs in = TaggerModel.inputs(m, texts);
+            NDList out = block.forward(new ParameterStore(m, false), new NDList(in.ids(), in.mask(), in.typeIds()), false);
+            NDArray logits = out.get(0);
+            long[] shape = logits.getShape().getShape();
+            if (shape.length != 2 || shape[0] != texts.size() || shape[1] != labels.size()) {
+                throw new ModelFormatException("the TorchScript module returned shape " + logits.getShape()
+                        + "; expected [" + texts.size() + ", " + labels.size() + "] (one logit per label of " + LABELS + ")");
+            }
+            return TaggerModel.rows(Activation.sigmoid(logits).toFloatArray(), texts.size(), labels.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}

@@ -1,0 +1,284 @@
+package dev.tagger.api;
+
+import ai.djl.Device;
+import dev.tagger.ServiceTestBase;
+import dev.tagger.inference.ModelRegistry;
+import dev.tagger.model.Archives;
+import dev.tagger.model.ModelBundle;
+import dev.tagger.model.TaggerModel;
+import dev.tagger.model.TinyBert;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** POST /models (path, zip, tar.gz, multipart), validation failures, and GET /models/{id}/export round trips. */
+class ModelImportApiTest extends ServiceTestBase {
+
+    private static final String DEFAULT_MODEL = "goemotions-minilm";
+
+    @Autowired
+    ModelRegistry registry;
+
+    @TempDir
+    Path tmp;
+
+    private final List<String> created = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (!json(get("/models/current")).get("id").asString().equals(DEFAULT_MODEL)) {
+            post("/models/" + DEFAULT_MODEL + "/deploy", "");
+        }
+        for (String id : created) {
+            delete("/models/" + id);
+        }
+    }
+
+    private String newId(String prefix) {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        created.add(id);
+        return id;
+    }
+
+    private HttpResponse<String> registerPath(String id, Path dir, String extra) throws Exception {
+        return post("/models", "{\"id\": \"" + id + "\", \"path\": " + JSON.writeValueAsString(dir.toString()) + extra + "}");
+    }
+
+    @Test
+    void aCheckpointDirectoryIsValidatedStoredAndListed() throws Exception {
+        String id = newId("tiny-path");
+        HttpResponse<String> r = registerPath(id, TinyBert.hfDir(), ", \"threshold\": 0.4, \"thresholds\": {\"anger\": 0.6}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(r.headers().firstValue("Location")).contains("/models/" + id);
+        JsonNode b = json(r);
+        assertThat(b.get("labels").toString()).isEqualTo("[\"joy\",\"anger\",\"surprise\"]");
+        assertThat(b.get("pooling").asString()).isEqualTo("pooler");
+        assertThat(b.at("/thresholds/anger").asDouble()).isEqualTo(0.6, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(b.at("/thresholds/joy").asDouble()).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(b.get("parameters").asLong()).isGreaterThan(20_000);
+        assertThat(b.get("size_on_disk_bytes").asLong()).isGreaterThan(100_000);
+        assertThat(b.at("/probe/latency_ms").asDouble()).isPositive();
+        assertThat(b.at("/probe/probabilities").size()).isEqualTo(3);
+        assertThat(b.get("ignored_tensors").size()).isZero();
+
+        JsonNode list = json(get("/models"));
+        List<String> ids = new ArrayList<>();
+        list.get("items").forEach(i -> ids.add(i.get("id").asString()));
+        assertThat(ids).contains(id);
+        assertThat(json(get("/models/" + id)).at("/card/registered/source").asString()).contains("tiny-bert-hf");
+
+        assertThat(registerPath(id, TinyBert.hfDir(), "").statusCode()).isEqualTo(409);
+        assertThat(post("/models", "{\"id\": \"../x\", \"path\": \"/tmp\"}").statusCode()).isEqualTo(422);
+        assertThat(post("/models", "{\"id\": \"ok-id\", \"path\": \"/no/such/dir\"}").statusCode()).isEqualTo(422);
+        assertThat(send(HttpRequest.newBuilder(uri("/models")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")), CLASSIFY_KEY).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void zipTarGzAndMultipartUploadsAreAccepted() throws Exception {
+        Map<String, byte[]> files = fixtureFiles();
+        String zipId = newId("tiny-zip");
+        HttpResponse<String> r = post("/models?id=" + zipId, zip("tiny-bert/", files), "application/zip");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+
+        String tgzId = newId("tiny-tgz");
+        r = post("/models?id=" + tgzId + "&threshold=0.25", Archives.tarGz("tiny", files), "application/gzip");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(json(r).at("/thresholds/joy").asDouble()).isEqualTo(0.25);
+
+        String mpId = newId("tiny-mp");
+        String boundary = "----tagger" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + mpId + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tiny.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(zip("", files));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        r = post("/models", body.toByteArray(), "multipart/form-data; boundary=" + boundary);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
+    void unsafeOrBrokenUploadsAreRefusedAndNothingIsStored() throws Exception {
+        String servingBefore = json(get("/models/current")).get("version").asString();
+        Map<String, byte[]> evil = new LinkedHashMap<>(fixtureFiles());
+        evil.put("../../evil.txt", "x".getBytes(StandardCharsets.UTF_8));
+        String id = newId("tiny-evil");
+        HttpResponse<String> r = post("/models?id=" + id, zip("", evil), "application/zip");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).get("detail").asString()).contains("leaves the archive");
+        assertThat(get("/models/" + id).statusCode()).isEqualTo(404);
+
+        r = post("/models?id=" + id, "not an archive".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).get("detail").asString()).contains("not a zip, tar or tar.gz");
+
+        Path missing = TinyBert.copy(tmp.resolve("missing"), t -> {
+            t.remove("bert.encoder.layer.0.attention.self.key.bias");
+            return t;
+        }, c -> c);
+        r = post("/models?id=" + id, zip("", filesOf(missing)), "application/zip");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).get("detail").asString()).contains("encoder.layer.0.attention.self.key.bias");
+
+        Path single = TinyBert.copy(tmp.resolve("single"), t -> t, c -> c.put("problem_type", "single_label_classification"));
+        r = registerPath(id, single, "");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).get("detail").asString()).contains("problem_type_override");
+
+        assertThat(get("/models/" + id).statusCode()).isEqualTo(404);
+        assertThat(json(get("/models/current")).get("version").asString()).isEqualTo(servingBefore);
+    }
+
+    @Test
+    void exportIsAHuggingFaceCheckpointThatRegistersBackToTheSameProbabilities() throws Exception {
+        String id = newId("tiny-orig");
+        assertThat(registerPath(id, TinyBert.hfDir(), "").statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> ex = HTTP.send(HttpRequest.newBuilder(uri("/models/" + id + "/export"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ex.statusCode()).isEqualTo(200);
+        assertThat(ex.headers().firstValue("Content-Type")).contains("application/gzip");
+        Map<String, byte[]> files = untarGz(ex.body());
+        assertThat(files.keySet()).containsExactlyInAnyOrder(id + "/config.json", id + "/model.safetensors",
+                id + "/tokenizer.json", id + "/thresholds.json", id + "/card.json");
+
+        // config.json: the keys save_pretrained writes for BertForSequenceClassification.
+        JsonNode config = JSON.readTree(files.get(id + "/config.json"));
+        JsonNode original = JSON.readTree(Files.readAllBytes(TinyBert.hfDir().resolve("config.json")));
+        for (String key : List.of("architectures", "model_type", "problem_type", "id2label", "label2id", "vocab_size",
+                "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act",
+                "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size",
+                "initializer_range", "layer_norm_eps", "pad_token_id", "position_embedding_type", "classifier_dropout",
+                "torch_dtype")) {
+            assertThat(config.get(key)).as(key).isEqualTo(original.get(key));
+        }
+        assertThat(config.get("transformers_version").isString()).isTrue();
+        assertThat(config.at("/id2label/0").asString()).isEqualTo("joy");
+
+        // model.safetensors, read with plain JSON: same names, shapes and F32 data as the checkpoint.
+        byte[] st = files.get(id + "/model.safetensors");
+        assertThat(TinyBert.header(st).at("/__metadata__/format").asString()).isEqualTo("pt");
+        Map<String, TinyBert.Raw> exported = TinyBert.read(st);
+        Map<String, TinyBert.Raw> source = TinyBert.read(Files.readAllBytes(TinyBert.hfDir().resolve("model.safetensors")));
+        assertThat(exported.keySet()).isEqualTo(source.keySet());
+        assertThat(exported.keySet()).allMatch(n -> n.startsWith("bert.") || n.startsWith("classifier."));
+        for (String n : source.keySet()) {
+            assertThat(exported.get(n).dtype()).isEqualTo("F32");
+            assertThat(exported.get(n).shape()).as(n).containsExactly(source.get(n).shape());
+            assertThat(exported.get(n).data()).as(n).isEqualTo(source.get(n).data());
+        }
+
+        // The export registers again, under another id, with identical probabilities.
+        String back = newId("tiny-back");
+        HttpResponse<String> r = post("/models?id=" + back, ex.body(), "application/gzip");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        List<String> texts = new ArrayList<>();
+        TinyBert.reference().get("items").forEach(i -> texts.add(i.get("text").asString()));
+        float[][] a = probabilities(registry.load(id), texts);
+        float[][] b = probabilities(registry.load(back), texts);
+        assertThat(b).isDeepEqualTo(a);
+        for (int i = 0; i < texts.size(); i++) {
+            for (int k = 0; k < 3; k++) {
+                assertThat((double) a[i][k]).isCloseTo(TinyBert.reference().at("/items/" + i + "/probabilities/" + k)
+                        .asDouble(), org.assertj.core.data.Offset.offset(2e-6));
+            }
+        }
+    }
+
+    @Test
+    void aRegisteredModelDeploysAndServes() throws Exception {
+        String id = newId("tiny-serve");
+        assertThat(registerPath(id, TinyBert.hfDir(), "").statusCode()).isEqualTo(201);
+        assertThat(post("/models/" + id + "/deploy", "").statusCode()).isEqualTo(200);
+        JsonNode ref = TinyBert.reference().at("/items/1");
+        JsonNode r = json(post("/classify", "{\"texts\": [" + JSON.writeValueAsString(ref.get("text").asString()) + "]}"));
+        assertThat(r.at("/model/id").asString()).isEqualTo(id);
+        assertThat(r.at("/results/0/scores/surprise").asDouble())
+                .isCloseTo(ref.at("/probabilities/2").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
+    void modelsThatPoolByMeanCannotBeExported() throws Exception {
+        HttpResponse<String> r = get("/models/" + DEFAULT_MODEL + "/export");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(json(r).get("detail").asString()).contains("mean").contains("BertForSequenceClassification");
+        assertThat(get("/models/" + DEFAULT_MODEL + "/export", CLASSIFY_KEY).statusCode()).isEqualTo(403);
+        assertThat(get("/models/no-such-model/export").statusCode()).isEqualTo(404);
+    }
+
+    private static float[][] probabilities(ModelBundle bundle, List<String> texts) {
+        try (TaggerModel m = TaggerModel.load(bundle, Device.cpu())) {
+            return m.probabilities(texts.stream().map(m.tokenizer()::tokenize).toList());
+        }
+    }
+
+    private static Map<String, byte[]> fixtureFiles() throws IOException {
+        return filesOf(TinyBert.hfDir());
+    }
+
+    private static Map<String, byte[]> filesOf(Path dir) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            out.put(f, Files.readAllBytes(dir.resolve(f)));
+        }
+        return out;
+    }
+
+    private static byte[] zip(String folder, Map<String, byte[]> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                z.putNextEntry(new ZipEntry(folder + f.getKey()));
+                z.write(f.getValue());
+                z.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A minimal ustar reader (regular files only), independent of the service's. */
+    private static Map<String, byte[]> untarGz(byte[] tgz) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(tgz))) {
+            while (true) {
+                byte[] h = in.readNBytes(512);
+                assertThat(h).hasSize(512);
+                if (h[0] == 0) {
+                    return out;
+                }
+                int end = 0;
+                while (end < 100 && h[end] != 0) {
+                    end++;
+                }
+                String name = new String(h, 0, end, StandardCharsets.UTF_8);
+                long size = Long.parseLong(new String(h, 124, 11, StandardCharsets.US_ASCII).trim(), 8);
+                assertThat((char) h[156]).isEqualTo('0');
+                out.put(name, in.readNBytes((int) size));
+                in.skipNBytes((512 - size % 512) % 512);
+            }
+        }
+    }
+}
