@@ -184,8 +184,12 @@ public class ModelImportController {
             checkNewId(id);
             ModelImporter.Result r = ModelImporter.prepare(dir, id, options);
             ModelBundle stored = registry.add(r.bundle());
-            log.info("registered model {} ({} parameters, {} ignored tensors)", id, r.parameters(),
-                    r.ignoredTensors().size());
+            if (stored.isTorchScript()) {
+                log.info("registered TorchScript model {}", id);
+            } else {
+                log.info("registered model {} ({} parameters, {} ignored tensors)", id, r.parameters(),
+                        r.ignoredTensors().size());
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", stored.id());
             out.put("version", stored.version());
