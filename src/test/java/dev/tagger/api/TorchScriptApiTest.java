@@ -1,12 +1,17 @@
 package dev.tagger.api;
 
 import dev.tagger.ServiceTestBase;
+import dev.tagger.model.Archives;
 import dev.tagger.model.TinyBert;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -78,8 +83,17 @@ class TorchScriptApiTest extends ServiceTestBase {
     }
 
     @Test
-    void aTorchScriptModelIsNeitherTrainedFromNorExported() throws Exception {
-        String id = register();
+    void aTorchScriptArchiveIsRegisteredButNeitherTrainedFromNorExported() throws Exception {
+        String id = "tiny-ts-tgz-" + UUID.randomUUID().toString().substring(0, 8);
+        Path dir = TinyBert.fixture("tiny-bert-torchscript");
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String f : List.of("model.pt", "tokenizer.json", "labels.json")) {
+            files.put(f, Files.readAllBytes(dir.resolve(f)));
+        }
+        files.put("thresholds.json", "{\"anger\": 0.7}".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = post("/models?id=" + id, Archives.tarGz("tiny-ts", files), "application/gzip");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(json(r).at("/thresholds/anger").asDouble()).isCloseTo(0.7, within(1e-6));
         try {
             HttpResponse<String> train = post("/train-jobs", JSON.writeValueAsString(Map.of("base", id,
                     "training_data", List.of(Map.of("text", "a happy text", "labels", List.of("joy"))))));
