@@ -6,6 +6,7 @@ import dev.tagger.model.Archives;
 import dev.tagger.model.AtomicFiles;
 import dev.tagger.model.HfExport;
 import dev.tagger.model.ModelBundle;
+import dev.tagger.model.ModelBundleIO;
 import dev.tagger.model.ModelImporter;
 import dev.tagger.model.ModelStore;
 import io.swagger.v3.oas.annotations.Operation;
@@ -40,7 +41,9 @@ import java.util.Map;
  * Bring your own model: POST /models registers a Hugging Face checkpoint (a directory on the server, or an
  * uploaded zip / tar / tar.gz, raw or as the multipart part "file"), validates it and stores it; it is served
  * once deployed (POST /models/{id}/deploy). GET /models/{id}/export returns a model as a Hugging Face checkpoint
- * (tar.gz). Registrations run one at a time: each loads the model on the CPU to validate it.
+ * (tar.gz). A TorchScript model (model.pt, tokenizer.json, labels.json or config.json with id2label, optional
+ * thresholds.json) registers the same way; it is served but never trained from or exported.
+ * Registrations run one at a time: each loads the model on the CPU to validate it.
  */
 @RestController
 @Tag(name = "models", description = "The models: which one is served")
@@ -139,6 +142,9 @@ public class ModelImportController {
         if (registry.find(id).isEmpty()) {
             throw ApiException.notFound("no model with id '" + id + "'");
         }
+        if (registry.find(id).get().torchScript()) {
+            throw ApiException.conflict(HfExport.torchScriptMessage(id));
+        }
         ModelBundle bundle = registry.load(id);
         byte[] archive;
         try {
@@ -178,17 +184,22 @@ public class ModelImportController {
             checkNewId(id);
             ModelImporter.Result r = ModelImporter.prepare(dir, id, options);
             ModelBundle stored = registry.add(r.bundle());
-            log.info("registered model {} ({} parameters, {} ignored tensors)", id, r.parameters(),
-                    r.ignoredTensors().size());
+            if (stored.isTorchScript()) {
+                log.info("registered TorchScript model {}", id);
+            } else {
+                log.info("registered model {} ({} parameters, {} ignored tensors)", id, r.parameters(),
+                        r.ignoredTensors().size());
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", stored.id());
             out.put("version", stored.version());
             out.put("labels", stored.labels());
             out.put("thresholds", stored.thresholdMap());
-            out.put("pooling", stored.pooling().key());
+            out.put("format", stored.isTorchScript() ? ModelBundleIO.TORCHSCRIPT : "tagger");
+            out.put("pooling", stored.isTorchScript() ? null : stored.pooling().key());
             out.put("max_tokens", stored.maxTokens());
             out.put("problem_type", ModelImporter.MULTI_LABEL);
-            out.put("parameters", r.parameters());
+            out.put("parameters", stored.isTorchScript() ? null : r.parameters());
             out.put("size_on_disk_bytes", registry.sizeOnDisk(id));
             out.put("ignored_tensors", r.ignoredTensors());
             Map<String, Object> probe = new LinkedHashMap<>();

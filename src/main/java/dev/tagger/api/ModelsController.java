@@ -109,6 +109,9 @@ public class ModelsController {
         out.put("base", s.base());
         out.put("default", registry.isDefault(s.id()));
         out.put("serving", s.id().equals(serving));
+        if (s.torchScript()) {
+            out.put("format", ModelBundleIO.TORCHSCRIPT);
+        }
         JsonNode card = s.card();
         out.put("created", card.path("created").asString(null));
         out.put("trained_part", card.path("trained_part").asString(null));
@@ -136,9 +139,15 @@ public class ModelsController {
         out.put("problem_type", "multi_label_classification");
         out.put("labels", b.labels());
         out.put("thresholds", b.thresholdMap());
-        out.put("pooling", b.pooling().key());
+        if (b.isTorchScript()) {
+            out.put("format", ModelBundleIO.TORCHSCRIPT);
+        } else {
+            out.put("pooling", b.pooling().key());
+        }
         out.put("max_tokens", b.maxTokens());
-        out.put("parameters", b.config().parameterCount() + (long) b.labels().size() * (b.config().hiddenSize() + 1));
+        if (!b.isTorchScript()) {
+            out.put("parameters", b.config().parameterCount() + (long) b.labels().size() * (b.config().hiddenSize() + 1));
+        }
         if (devices != null) {
             out.put("devices", devices);
         }

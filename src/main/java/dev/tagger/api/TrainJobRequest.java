@@ -91,6 +91,11 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
                 throw ApiException.invalid("base", "no model '" + base + "'; use " + BaseModels.MINILM
                         + " or the id of a model listed by GET /models");
             }
+            if (model.get().torchScript()) {
+                throw ApiException.invalid("base", "model '" + base + "' is a TorchScript module: it can be served but "
+                        + "not trained from (its weights exist only inside model.pt); use " + BaseModels.MINILM
+                        + " or a Tagger or Hugging Face model");
+            }
             layers = model.get().layers() > 0 ? model.get().layers() : BertConfig.MINILM_L6.numLayers();
             maxTokens = model.get().maxTokens() > 0 ? model.get().maxTokens() : DEFAULT_MAX_TOKENS;
         }

@@ -3,6 +3,7 @@ package dev.tagger.inference;
 import ai.djl.Device;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.TaggerModel;
+import dev.tagger.model.TorchScriptModel;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,27 +18,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServingModel {
 
     private final ModelBundle bundle;
-    private final Map<Device, TaggerModel> replicas;
+    private final Map<Device, Predictor> replicas;
     private final AtomicInteger users = new AtomicInteger();
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ServingModel(ModelBundle bundle, Map<Device, TaggerModel> replicas) {
+    ServingModel(ModelBundle bundle, Map<Device, Predictor> replicas) {
         this.bundle = bundle;
         this.replicas = replicas;
     }
 
     /** Loads the bundle on every device and runs one text through each replica. */
     public static ServingModel load(ModelBundle bundle, List<Device> devices) {
-        Map<Device, TaggerModel> replicas = new LinkedHashMap<>();
+        Map<Device, Predictor> replicas = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                TaggerModel m = TaggerModel.load(bundle, d);
+                Predictor m = bundle.isTorchScript() ? TorchScriptModel.load(bundle, d) : TaggerModel.load(bundle, d);
                 replicas.put(d, m);
                 m.probabilities(List.of(m.tokenizer().tokenize("warm up")));
             }
         } catch (RuntimeException e) {
-            replicas.values().forEach(TaggerModel::close);
+            replicas.values().forEach(Predictor::close);
             throw e;
         }
         return new ServingModel(bundle, replicas);
@@ -51,8 +52,8 @@ public final class ServingModel {
         return List.copyOf(replicas.keySet());
     }
 
-    public TaggerModel replica(Device device) {
-        TaggerModel m = replicas.get(device);
+    public Predictor replica(Device device) {
+        Predictor m = replicas.get(device);
         if (m == null) {
             throw new IllegalStateException("model " + bundle.id() + " has no replica on " + device);
         }
@@ -89,7 +90,7 @@ public final class ServingModel {
 
     private void closeOnce() {
         if (closed.compareAndSet(false, true)) {
-            replicas.values().forEach(TaggerModel::close);
+            replicas.values().forEach(Predictor::close);
         }
     }
 }

@@ -37,6 +37,9 @@ public final class HfExport {
 
     /** Refuses models whose head BertForSequenceClassification cannot express. */
     public static void checkExportable(ModelBundle b) {
+        if (b.isTorchScript()) {
+            throw new NotExportableException(torchScriptMessage(b.id()));
+        }
         if (b.pooling() != Pooling.POOLER) {
             throw new NotExportableException("model '" + b.id() + "' pools with '" + b.pooling().key() + "'"
                     + (b.pooling() == Pooling.MEAN ? " (the mean of the token states, like the built-in default model)"
@@ -52,6 +55,12 @@ public final class HfExport {
     }
 
     /** The checkpoint's files, by name. */
+    /** Why a TorchScript model cannot be exported. */
+    public static String torchScriptMessage(String id) {
+        return "model '" + id + "' is a TorchScript module: its weights exist only inside model.pt, so it cannot be "
+                + "exported as a Hugging Face checkpoint (config.json + model.safetensors)";
+    }
+
     public static Map<String, byte[]> files(ModelBundle b) {
         checkExportable(b);
         Set<String> required = ModelImporter.requiredTensors(b.config(), b.labels().size(), b.pooling());

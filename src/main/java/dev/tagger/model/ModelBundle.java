@@ -2,6 +2,7 @@ package dev.tagger.model;
 
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,12 @@ import java.util.Map;
  * @param weights      every tensor the model needs (the base's merged with the bundle's own)
  * @param tokenizerJson the fast-tokenizer file
  * @param card         provenance and metrics (card.json)
+ * @param module       for a TorchScript model, the directory holding its {@code model.pt} ({@code config} is then
+ *                     null, {@code weights} empty and {@code pooling} null); null for the Tagger BERT
  */
 public record ModelBundle(String id, String version, BertConfig config, List<String> labels, float[] thresholds,
                           Pooling pooling, boolean normalize, int maxTokens, String base, WeightSet weights,
-                          byte[] tokenizerJson, ObjectNode card) {
+                          byte[] tokenizerJson, ObjectNode card, Path module) {
 
     public ModelBundle {
         labels = List.copyOf(labels);
@@ -42,6 +45,19 @@ public record ModelBundle(String id, String version, BertConfig config, List<Str
         thresholds = thresholds.clone();
     }
 
+    /** A Tagger BERT bundle. */
+    public ModelBundle(String id, String version, BertConfig config, List<String> labels, float[] thresholds,
+                       Pooling pooling, boolean normalize, int maxTokens, String base, WeightSet weights,
+                       byte[] tokenizerJson, ObjectNode card) {
+        this(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base, weights, tokenizerJson,
+                card, null);
+    }
+
+    /** Whether this is a TorchScript module (served, never trained or exported). */
+    public boolean isTorchScript() {
+        return module != null;
+    }
+
     public Map<String, Float> thresholdMap() {
         Map<String, Float> out = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -52,27 +68,33 @@ public record ModelBundle(String id, String version, BertConfig config, List<Str
 
     public ModelBundle withThresholds(float[] newThresholds) {
         return new ModelBundle(id, version, config, labels, newThresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, card);
+                weights, tokenizerJson, card, module);
     }
 
     public ModelBundle withWeights(WeightSet newWeights) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                newWeights, tokenizerJson, card);
+                newWeights, tokenizerJson, card, module);
     }
 
     public ModelBundle withCard(ObjectNode newCard) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, newCard);
+                weights, tokenizerJson, newCard, module);
     }
 
     public ModelBundle withMaxTokens(int newMaxTokens) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, newMaxTokens, base,
-                weights, tokenizerJson, card);
+                weights, tokenizerJson, card, module);
+    }
+
+    /** The same TorchScript model with its {@code model.pt} in {@code dir}. */
+    public ModelBundle withModule(Path dir) {
+        return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
+                weights, tokenizerJson, card, dir);
     }
 
     public ModelBundle withIdentity(String newId, String newVersion) {
         return new ModelBundle(newId, newVersion, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, card);
+                weights, tokenizerJson, card, module);
     }
 
     @Override

@@ -37,6 +37,8 @@ import java.util.function.Function;
  *   model.safetensors  tensors under Hugging Face names (bert.*, classifier.*); with a base, only those that differ
  *   card.json          provenance and metrics
  * </pre>
+ * A TorchScript model keeps {@code model.pt} (the traced module) instead of {@code model.safetensors}, and its
+ * config.json holds only id2label, problem_type and {@code "tagger": {"format": "torchscript", "max_tokens": n}}.
  * Writes are atomic: files go to a hidden sibling directory that is renamed into place when complete.
  */
 public final class ModelBundleIO {
@@ -46,6 +48,8 @@ public final class ModelBundleIO {
     public static final String THRESHOLDS = "thresholds.json";
     public static final String WEIGHTS = "model.safetensors";
     public static final String CARD = "card.json";
+    /** The value of config.json's tagger.format for a TorchScript model. */
+    public static final String TORCHSCRIPT = "torchscript";
 
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -58,6 +62,11 @@ public final class ModelBundleIO {
         byte[] read(String name) throws IOException;
 
         String describe();
+
+        /** The directory the files are in; null when they are not in one (a TorchScript module must be). */
+        default Path dir() {
+            return null;
+        }
     }
 
     public static Source directory(Path dir) {
@@ -71,6 +80,11 @@ public final class ModelBundleIO {
             @Override
             public String describe() {
                 return dir.toString();
+            }
+
+            @Override
+            public Path dir() {
+                return dir;
             }
         };
     }
@@ -101,6 +115,9 @@ public final class ModelBundleIO {
     public static ModelBundle read(Source source, String id, Function<String, BaseModels.Base> bases) {
         try {
             Header h = header(source);
+            if (h.torchScript()) {
+                return readTorchScript(source, id, h);
+            }
             BaseModels.Base baseModel = h.base() == null ? null : bases.apply(h.base());
             BertConfig bert = bertConfig(h.config(), baseModel);
             Map<String, HostTensor> weights = new LinkedHashMap<>();
@@ -131,14 +148,25 @@ public final class ModelBundleIO {
         }
     }
 
+    private static ModelBundle readTorchScript(Source source, String id, Header h) throws IOException {
+        if (source.dir() == null) {
+            throw new ModelFormatException(source.describe() + ": a TorchScript model must be stored in a directory");
+        }
+        byte[] tokenizer = require(source, TOKENIZER);
+        int maxTokens = h.config().path("tagger").path("max_tokens").asInt(512);
+        return new ModelBundle(id, h.version(), null, h.labels(), h.thresholds(), null, false, maxTokens, null,
+                new WeightSet(Map.of()), tokenizer, h.card(), source.dir());
+    }
+
     /**
      * What a bundle says about itself, for listings: read from its small files; the weights are hashed for the
      * version but not parsed, and no base is loaded.
      *
-     * @param layers encoder layers (0 when config.json does not say)
+     * @param layers      encoder layers (0 when config.json does not say)
+     * @param torchScript whether the model is a TorchScript module (served only: not trained from, not exported)
      */
     public record Summary(String id, String version, String base, List<String> labels, float[] thresholds,
-                          int layers, int maxTokens, ObjectNode card) {
+                          int layers, int maxTokens, ObjectNode card, boolean torchScript) {
     }
 
     public static Summary summarize(Source source, String id) {
@@ -146,7 +174,7 @@ public final class ModelBundleIO {
             Header h = header(source);
             return new Summary(id, h.version(), h.base(), h.labels(), h.thresholds(),
                     h.config().path("num_hidden_layers").asInt(0), h.config().path("tagger").path("max_tokens").asInt(0),
-                    h.card());
+                    h.card(), h.torchScript());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model bundle " + source.describe(), e);
         }
@@ -154,7 +182,7 @@ public final class ModelBundleIO {
 
     /** The files every reader needs, parsed, and the content version. */
     private record Header(JsonNode config, List<String> labels, String base, float[] thresholds, ObjectNode card,
-                          byte[] weightBytes, String version) {
+                          byte[] weightBytes, String version, boolean torchScript) {
     }
 
     private static Header header(Source source) throws IOException {
@@ -163,19 +191,20 @@ public final class ModelBundleIO {
         List<String> labels = labels(config);
         JsonNode tagger = config.path("tagger");
         String base = tagger.path("base").isString() ? tagger.path("base").asString() : null;
-        byte[] weightBytes = require(source, WEIGHTS);
+        boolean torchScript = TORCHSCRIPT.equals(tagger.path("format").asString(""));
+        byte[] weightBytes = require(source, torchScript ? TorchScriptModel.MODULE : WEIGHTS);
         byte[] thresholdBytes = source.read(THRESHOLDS);
         float[] thresholds = thresholds(labels, thresholdBytes == null ? null : parseJson(thresholdBytes, THRESHOLDS));
         byte[] cardBytes = source.read(CARD);
         ObjectNode card = cardBytes == null ? JSON.createObjectNode() : (ObjectNode) parseJson(cardBytes, CARD);
         return new Header(config, labels, base, thresholds, card, weightBytes,
-                digest(configBytes, thresholdBytes, weightBytes));
+                digest(configBytes, thresholdBytes, weightBytes), torchScript);
     }
 
     /** Writes the bundle into {@code dir} (which must not exist yet) atomically; returns the bundle with its version. */
     public static ModelBundle write(ModelBundle bundle, Path dir, Function<String, BaseModels.Base> bases) {
         Map<String, byte[]> files = serialize(bundle, bases);
-        String version = digest(files.get(CONFIG), files.get(THRESHOLDS), files.get(WEIGHTS));
+        String version = digest(files.get(CONFIG), files.get(THRESHOLDS), files.get(weightsFile(bundle)));
         Path parent = dir.toAbsolutePath().getParent();
         Path tmp = parent.resolve("." + dir.getFileName() + AtomicFiles.TEMP_INFIX + UUID.randomUUID());
         try {
@@ -189,7 +218,8 @@ public final class ModelBundleIO {
                 }
             }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            return bundle.withIdentity(bundle.id(), version);
+            ModelBundle written = bundle.withIdentity(bundle.id(), version);
+            return written.isTorchScript() ? written.withModule(dir) : written;
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write model bundle to " + dir, e);
@@ -199,15 +229,29 @@ public final class ModelBundleIO {
     /** The content version a bundle would have once written. */
     public static String versionOf(ModelBundle bundle, Function<String, BaseModels.Base> bases) {
         Map<String, byte[]> files = serialize(bundle, bases);
-        return digest(files.get(CONFIG), files.get(THRESHOLDS), files.get(WEIGHTS));
+        return digest(files.get(CONFIG), files.get(THRESHOLDS), files.get(weightsFile(bundle)));
+    }
+
+    private static String weightsFile(ModelBundle b) {
+        return b.isTorchScript() ? TorchScriptModel.MODULE : WEIGHTS;
     }
 
     static Map<String, byte[]> serialize(ModelBundle b, Function<String, BaseModels.Base> bases) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(CONFIG, JSON.writeValueAsBytes(configJson(b)));
+        files.put(CONFIG, JSON.writeValueAsBytes(b.isTorchScript() ? torchScriptConfigJson(b) : configJson(b)));
         ObjectNode th = JSON.createObjectNode();
         b.thresholdMap().forEach(th::put);
         files.put(THRESHOLDS, JSON.writeValueAsBytes(th));
+        if (b.isTorchScript()) {
+            try {
+                files.put(TorchScriptModel.MODULE, Files.readAllBytes(b.module().resolve(TorchScriptModel.MODULE)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + b.module().resolve(TorchScriptModel.MODULE), e);
+            }
+            files.put(TOKENIZER, b.tokenizerJson());
+            files.put(CARD, JSON.writeValueAsBytes(b.card()));
+            return files;
+        }
         Map<String, HostTensor> own = new TreeMap<>();
         Map<String, HostTensor> baseWeights = b.base() == null ? Map.of() : bases.apply(b.base()).weights().asMap();
         for (Map.Entry<String, HostTensor> e : b.weights().asMap().entrySet()) {
@@ -226,6 +270,21 @@ public final class ModelBundleIO {
         files.put(TOKENIZER, b.tokenizerJson());
         files.put(CARD, JSON.writeValueAsBytes(b.card()));
         return files;
+    }
+
+    private static ObjectNode torchScriptConfigJson(ModelBundle b) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("problem_type", "multi_label_classification");
+        ObjectNode id2label = n.putObject("id2label");
+        ObjectNode label2id = n.putObject("label2id");
+        for (int i = 0; i < b.labels().size(); i++) {
+            id2label.put(Integer.toString(i), b.labels().get(i));
+            label2id.put(b.labels().get(i), i);
+        }
+        ObjectNode t = n.putObject("tagger");
+        t.put("format", TORCHSCRIPT);
+        t.put("max_tokens", b.maxTokens());
+        return n;
     }
 
     static ObjectNode configJson(ModelBundle b) {
@@ -261,7 +320,7 @@ public final class ModelBundleIO {
         return n;
     }
 
-    private static List<String> labels(JsonNode config) {
+    static List<String> labels(JsonNode config) {
         JsonNode id2label = config.path("id2label");
         if (!id2label.isObject() || id2label.isEmpty()) {
             throw new ModelFormatException(CONFIG + " has no id2label");
@@ -315,7 +374,7 @@ public final class ModelBundleIO {
         throw new ModelFormatException(CONFIG + " lacks the integer key '" + key + "'");
     }
 
-    private static float[] thresholds(List<String> labels, JsonNode node) {
+    static float[] thresholds(List<String> labels, JsonNode node) {
         float[] out = new float[labels.size()];
         Arrays.fill(out, 0.5f);
         if (node == null) {

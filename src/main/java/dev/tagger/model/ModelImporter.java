@@ -1,6 +1,7 @@
 package dev.tagger.model;
 
 import ai.djl.Device;
+import dev.tagger.inference.Predictor;
 import dev.tagger.inference.TokenizedText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,9 +56,12 @@ public final class ModelImporter {
     private ModelImporter() {
     }
 
-    /** The directory holding config.json: {@code dir} itself or its only subdirectory (archives often wrap one). */
+    /**
+     * The directory holding config.json (or, for a TorchScript model, model.pt): {@code dir} itself or its only
+     * subdirectory (archives often wrap one).
+     */
     public static Path checkpointRoot(Path dir) {
-        if (Files.isRegularFile(dir.resolve(ModelBundleIO.CONFIG))) {
+        if (isRoot(dir)) {
             return dir;
         }
         List<Path> subdirs = new ArrayList<>();
@@ -66,22 +70,24 @@ public final class ModelImporter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (subdirs.size() == 1 && Files.isRegularFile(subdirs.get(0).resolve(ModelBundleIO.CONFIG))) {
+        if (subdirs.size() == 1 && isRoot(subdirs.get(0))) {
             return subdirs.get(0);
         }
-        if (Files.isRegularFile(dir.resolve(TorchScriptModel.MODULE))
-                || subdirs.size() == 1 && Files.isRegularFile(subdirs.get(0).resolve(TorchScriptModel.MODULE))) {
-            throw new ModelFormatException("this is a TorchScript module (" + TorchScriptModel.MODULE + "); serving "
-                    + "TorchScript models is not supported yet: register the Hugging Face checkpoint (config.json, "
-                    + "model.safetensors, tokenizer.json) instead");
-        }
         throw new ModelFormatException("the checkpoint has no " + ModelBundleIO.CONFIG
-                + " (expected config.json, model.safetensors and tokenizer.json at the top or in one folder)");
+                + " (expected config.json, model.safetensors and tokenizer.json at the top or in one folder; or, for a "
+                + "TorchScript model, " + TorchScriptModel.MODULE + ", tokenizer.json and " + TorchScriptModel.LABELS + ")");
+    }
+
+    private static boolean isRoot(Path dir) {
+        return Files.isRegularFile(dir.resolve(ModelBundleIO.CONFIG)) || Files.isRegularFile(dir.resolve(TorchScriptModel.MODULE));
     }
 
     /** Reads, checks and validates the checkpoint in {@code dir}; throws {@link ModelFormatException} when it is refused. */
     public static Result prepare(Path dir, String id, Options options) {
         Path root = checkpointRoot(dir);
+        if (Files.isRegularFile(root.resolve(TorchScriptModel.MODULE))) {
+            return prepareTorchScript(root, id, options);
+        }
         ModelBundleIO.Source source = ModelBundleIO.directory(root);
         JsonNode config;
         byte[] weightsFile;
@@ -128,25 +134,106 @@ public final class ModelImporter {
                 .withCard(card(read.card(), problemType, options, ignored));
 
         try (TaggerModel model = loadForValidation(bundle)) {
-            TokenizedText probe = model.tokenizer().tokenize(PROBE_TEXT);
-            model.probabilities(List.of(probe)); // first call: warm-up
-            long t0 = System.nanoTime();
-            float[][] p = model.probabilities(List.of(probe));
-            double millis = (System.nanoTime() - t0) / 1e6;
-            if (p.length != 1 || p[0].length != bundle.labels().size()) {
-                throw new ModelFormatException("the classifier produces " + (p.length == 0 ? 0 : p[0].length)
-                        + " outputs but config.json names " + bundle.labels().size() + " labels");
-            }
-            Map<String, Float> probs = new LinkedHashMap<>();
-            for (int i = 0; i < p[0].length; i++) {
-                if (!Float.isFinite(p[0][i])) {
-                    throw new ModelFormatException("the model's probability of '" + bundle.labels().get(i)
-                            + "' on the probe text is not a number");
-                }
-                probs.put(bundle.labels().get(i), p[0][i]);
-            }
-            return new Result(bundle, ignored, parameters, millis, probs);
+            return probe(model, bundle, ignored, parameters);
         }
+    }
+
+    /**
+     * A traced TorchScript module (model.pt: (input_ids, attention_mask, token_type_ids) -> logits) with
+     * tokenizer.json, its labels (labels.json, a JSON array, or config.json's id2label) and optional thresholds.json.
+     */
+    static Result prepareTorchScript(Path root, String id, Options options) {
+        JsonNode config = null;
+        List<String> labels = new ArrayList<>();
+        byte[] tokenizerJson;
+        JsonNode thresholdsJson = null;
+        try {
+            if (Files.isRegularFile(root.resolve(ModelBundleIO.CONFIG))) {
+                config = ModelBundleIO.parseJson(Files.readAllBytes(root.resolve(ModelBundleIO.CONFIG)), ModelBundleIO.CONFIG);
+            }
+            Path labelsFile = root.resolve(TorchScriptModel.LABELS);
+            if (Files.isRegularFile(labelsFile)) {
+                JsonNode l = ModelBundleIO.parseJson(Files.readAllBytes(labelsFile), TorchScriptModel.LABELS);
+                if (!l.isArray() || l.isEmpty()) {
+                    throw new ModelFormatException(TorchScriptModel.LABELS + " must be a non-empty JSON array of label "
+                            + "names, in the order of the logits");
+                }
+                l.forEach(n -> labels.add(n.asString()));
+            } else if (config != null) {
+                labels.addAll(ModelBundleIO.labels(config));
+            } else {
+                throw new ModelFormatException("a TorchScript model needs its labels: " + TorchScriptModel.LABELS
+                        + " (a JSON array, in the order of the logits) or " + ModelBundleIO.CONFIG + " with id2label");
+            }
+            Path tokenizer = root.resolve(ModelBundleIO.TOKENIZER);
+            if (!Files.isRegularFile(tokenizer)) {
+                throw new ModelFormatException("a TorchScript model needs " + ModelBundleIO.TOKENIZER + " next to "
+                        + TorchScriptModel.MODULE);
+            }
+            tokenizerJson = Files.readAllBytes(tokenizer);
+            if (Files.isRegularFile(root.resolve(ModelBundleIO.THRESHOLDS))) {
+                thresholdsJson = ModelBundleIO.parseJson(Files.readAllBytes(root.resolve(ModelBundleIO.THRESHOLDS)),
+                        ModelBundleIO.THRESHOLDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String problemType = MULTI_LABEL;
+        if (config != null && config.has("problem_type")) {
+            problemType = checkProblemType(config, options.problemTypeOverride());
+        } else if (options.problemTypeOverride() != null && !options.problemTypeOverride().equals(MULTI_LABEL)) {
+            throw new ModelFormatException("problem_type_override must be '" + MULTI_LABEL + "'; got '"
+                    + options.problemTypeOverride() + "'");
+        }
+        JsonNode tagger = config == null ? null : config.path("tagger");
+        int maxTokens = tagger != null && tagger.path("max_tokens").isIntegralNumber() ? tagger.path("max_tokens").asInt()
+                : config != null && config.path("max_position_embeddings").isIntegralNumber()
+                ? Math.min(512, config.path("max_position_embeddings").asInt()) : 512;
+        ObjectNode card = card(ModelBundleIO.JSON.createObjectNode(), problemType, options, List.of());
+        ((ObjectNode) card.get("registered")).put("format", ModelBundleIO.TORCHSCRIPT);
+        ModelBundle read = new ModelBundle(id, "unwritten", null, labels,
+                ModelBundleIO.thresholds(labels, thresholdsJson), null, false, maxTokens, null,
+                new WeightSet(Map.of()), tokenizerJson, card, root);
+        ModelBundle bundle = read.withThresholds(thresholds(read, options));
+        TorchScriptModel model;
+        try {
+            model = TorchScriptModel.load(bundle, Device.cpu());
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelFormatException("the TorchScript module cannot be loaded: " + e.getMessage(), e);
+        }
+        try (model) {
+            return probe(model, bundle, List.of(), 0);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelFormatException("the TorchScript module fails on the probe text (it must take input_ids, "
+                    + "attention_mask, token_type_ids, int64 [batch, seq], and return logits [batch, labels]): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the probe text twice (the first is a warm-up) and checks one finite probability per label. */
+    private static Result probe(Predictor model, ModelBundle bundle, List<String> ignored, long parameters) {
+        TokenizedText probe = model.tokenizer().tokenize(PROBE_TEXT);
+        model.probabilities(List.of(probe)); // first call: warm-up
+        long t0 = System.nanoTime();
+        float[][] p = model.probabilities(List.of(probe));
+        double millis = (System.nanoTime() - t0) / 1e6;
+        if (p.length != 1 || p[0].length != bundle.labels().size()) {
+            throw new ModelFormatException("the classifier produces " + (p.length == 0 ? 0 : p[0].length)
+                    + " outputs but the model names " + bundle.labels().size() + " labels");
+        }
+        Map<String, Float> probs = new LinkedHashMap<>();
+        for (int i = 0; i < p[0].length; i++) {
+            if (!Float.isFinite(p[0][i])) {
+                throw new ModelFormatException("the model's probability of '" + bundle.labels().get(i)
+                        + "' on the probe text is not a number");
+            }
+            probs.put(bundle.labels().get(i), p[0][i]);
+        }
+        return new Result(bundle, ignored, parameters, millis, probs);
     }
 
     private static TaggerModel loadForValidation(ModelBundle bundle) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.tagger.inference.Predictor;
 import dev.tagger.inference.TextTokenizer;
 import dev.tagger.inference.TokenizedText;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * A bundle made runnable on one device: tokenizer, encoder and head with their weights in engine
  * memory. Thread-safe for inference: each call works in its own child NDManager.
  */
-public final class TaggerModel implements AutoCloseable {
+public final class TaggerModel implements Predictor {
 
     private final ModelBundle bundle;
     private final Device device;
@@ -52,6 +53,7 @@ public final class TaggerModel implements AutoCloseable {
         return device;
     }
 
+    @Override
     public TextTokenizer tokenizer() {
         return tokenizer;
     }
@@ -113,6 +115,7 @@ public final class TaggerModel implements AutoCloseable {
     }
 
     /** Sigmoid probabilities [batch][labels], one independent probability per label. */
+    @Override
     public float[][] probabilities(List<TokenizedText> texts) {
         try (NDManager m = newScratch()) {
             NDArray probs = Activation.sigmoid(head.logits(pooled(m, texts, false), false));

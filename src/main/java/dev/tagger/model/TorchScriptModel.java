@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.tagger.inference.Predictor;
 import dev.tagger.inference.TextTokenizer;
 import dev.tagger.inference.TokenizedText;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ import java.util.List;
  * {@code model.pt}, {@code tokenizer.json} and {@code labels.json} (a JSON array of label names, in the order of
  * the logits). Probabilities are the sigmoid of each logit. Inference only: such a model cannot be trained here.
  */
-public final class TorchScriptModel implements AutoCloseable {
+public final class TorchScriptModel implements Predictor {
 
     public static final String MODULE = "model.pt";
     public static final String LABELS = "labels.json";
@@ -64,6 +65,22 @@ public final class TorchScriptModel implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return load(dir, labels, tokenizerJson, device, maxTokens);
+    }
+
+    /** Loads a stored TorchScript bundle (see {@link ModelBundle#module()}) onto {@code device}. */
+    public static TorchScriptModel load(ModelBundle bundle, Device device) {
+        if (!bundle.isTorchScript()) {
+            throw new IllegalArgumentException(bundle + " is not a TorchScript model");
+        }
+        return load(bundle.module(), bundle.labels(), bundle.tokenizerJson(), device, bundle.maxTokens());
+    }
+
+    private static TorchScriptModel load(Path dir, List<String> labels, byte[] tokenizerJson, Device device,
+                                         int maxTokens) {
+        if (!Files.isRegularFile(dir.resolve(MODULE))) {
+            throw new ModelFormatException(dir + " has no " + MODULE);
+        }
         Model m = Model.newInstance("torchscript", device, "PyTorch");
         try {
             m.load(dir, "model");
@@ -79,11 +96,13 @@ public final class TorchScriptModel implements AutoCloseable {
         return labels;
     }
 
+    @Override
     public TextTokenizer tokenizer() {
         return tokenizer;
     }
 
     /** Sigmoid probabilities [batch][labels]; fails when the module's output is not [batch, labels]. */
+    @Override
     public float[][] probabilities(List<TokenizedText> texts) {
         try (NDManager m = model.getNDManager().newSubManager()) {
             TaggerModel.Inputs in = TaggerModel.inputs(m, texts);

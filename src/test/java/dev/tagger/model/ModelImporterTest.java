@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -165,9 +166,28 @@ class ModelImporterTest {
     }
 
     @Test
-    void aTorchScriptDirectoryIsRefusedWithAClearMessage() {
-        assertThatThrownBy(() -> ModelImporter.prepare(TinyBert.fixture("tiny-bert-torchscript"), "ts", PLAIN))
-                .isInstanceOf(ModelFormatException.class).hasMessageContaining("TorchScript");
-        assertThatThrownBy(() -> ModelImporter.prepare(tmp, "empty", PLAIN)).hasMessageContaining("no config.json");
+    void aTorchScriptDirectoryIsValidatedWithItsLabelsFromLabelsJsonOrConfigJson() throws Exception {
+        ModelImporter.Result r = ModelImporter.prepare(TinyBert.fixture("tiny-bert-torchscript"), "ts", PLAIN);
+        assertThat(r.bundle().isTorchScript()).isTrue();
+        assertThat(r.bundle().labels()).containsExactly(TinyBert.LABELS);
+        assertThat(r.probe()).hasSize(3);
+        assertThat(r.bundle().card().at("/registered/format").asString()).isEqualTo("torchscript");
+
+        Path src = TinyBert.fixture("tiny-bert-torchscript");
+        Path dir = Files.createDirectories(tmp.resolve("ts-config"));
+        Files.copy(src.resolve("model.pt"), dir.resolve("model.pt"));
+        assertThatThrownBy(() -> ModelImporter.prepare(dir, "ts", PLAIN)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("labels.json");
+        Files.writeString(dir.resolve("config.json"), "{\"id2label\": {\"0\": \"a\", \"1\": \"b\", \"2\": \"c\"}}");
+        assertThatThrownBy(() -> ModelImporter.prepare(dir, "ts", PLAIN)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("tokenizer.json");
+        Files.copy(src.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        Files.writeString(dir.resolve("thresholds.json"), "{\"b\": 0.3}");
+        ModelBundle b = ModelImporter.prepare(dir, "ts", PLAIN).bundle();
+        assertThat(b.labels()).containsExactly("a", "b", "c");
+        assertThat(b.thresholdMap().get("b")).isEqualTo(0.3f);
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThatThrownBy(() -> ModelImporter.prepare(empty, "empty", PLAIN)).hasMessageContaining("no config.json");
     }
 }

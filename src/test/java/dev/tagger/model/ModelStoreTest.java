@@ -55,6 +55,31 @@ class ModelStoreTest {
     }
 
     @Test
+    void aTorchScriptBundleKeepsItsModuleAndReadsBackFromTheStore() throws Exception {
+        ModelStore store = withDefault();
+        Path src = TinyBert.fixture("tiny-bert-torchscript");
+        List<String> labels = List.of(TinyBert.LABELS);
+        ModelBundle ts = new ModelBundle("ts", "unwritten", null, labels, new float[] {0.5f, 0.6f, 0.5f}, null, false,
+                64, null, new WeightSet(java.util.Map.of()), Files.readAllBytes(src.resolve("tokenizer.json")),
+                JsonMapper.builder().build().createObjectNode(), src);
+        ModelBundle stored = store.add(ts);
+        Path dir = tmp.resolve("store/models/ts");
+        assertThat(stored.module()).isEqualTo(dir);
+        assertThat(dir.resolve("model.pt")).hasSameBinaryContentAs(src.resolve("model.pt"));
+        assertThat(dir.resolve("model.safetensors")).doesNotExist();
+
+        ModelBundle back = store.load("ts");
+        assertThat(back.isTorchScript()).isTrue();
+        assertThat(back.module()).isEqualTo(dir);
+        assertThat(back.version()).isEqualTo(stored.version());
+        assertThat(back.labels()).isEqualTo(labels);
+        assertThat(back.thresholdMap().get("anger")).isEqualTo(0.6f);
+        assertThat(back.maxTokens()).isEqualTo(64);
+        assertThat(store.find("ts").orElseThrow().torchScript()).isTrue();
+        assertThat(store.find("default-model").orElseThrow().torchScript()).isFalse();
+    }
+
+    @Test
     void aHalfWrittenBundleIsNeverListedAndIsRemovedAtStart() throws Exception {
         withDefault();
         Path half = Files.createDirectories(tmp.resolve("store/models/.m-half.tmp-1234"));

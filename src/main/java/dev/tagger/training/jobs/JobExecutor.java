@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.engine.TorchEngine;
 import dev.tagger.inference.ModelRegistry;
+import dev.tagger.inference.Predictor;
 import dev.tagger.inference.ServiceUnavailableException;
 import dev.tagger.inference.ServingModel;
 import dev.tagger.inference.TokenizedText;
@@ -34,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -217,6 +219,9 @@ public class JobExecutor {
                     base.ref(), new WeightSet(w), base.tokenizerJson(), card);
         }
         ModelBundle from = models.load(spec.base());
+        if (from.isTorchScript()) {
+            throw new IllegalArgumentException("model '" + spec.base() + "' is a TorchScript module and cannot be trained from");
+        }
         BertConfig config = encoderTrains ? withDropout(from.config(), p.dropout()) : from.config();
         Map<String, HostTensor> w = new LinkedHashMap<>(from.weights().asMap());
         if (!from.labels().equals(labels)) {
@@ -241,6 +246,21 @@ public class JobExecutor {
 
     private float[][] probabilities(TaggerModel model, List<String> texts, JobControl control) {
         return Features.probabilities(model, texts, settings.maxBatchTokens(), done -> control.checkpoint());
+    }
+
+    /** A served model that is not a Tagger BERT (TorchScript), run as the pool runs it, 32 texts at a time. */
+    private static float[][] predict(Predictor model, List<String> texts, JobControl control) {
+        float[][] out = new float[texts.size()][];
+        for (int i = 0; i < texts.size(); i += 32) {
+            List<TokenizedText> batch = new ArrayList<>();
+            for (String t : texts.subList(i, Math.min(texts.size(), i + 32))) {
+                batch.add(model.tokenizer().tokenize(t));
+            }
+            float[][] p = model.probabilities(batch);
+            System.arraycopy(p, 0, out, i, p.length);
+            control.checkpoint();
+        }
+        return out;
     }
 
     /** One job's training loop bookkeeping: baseline, per-epoch evaluations, timing. */
@@ -370,8 +390,9 @@ public class JobExecutor {
 
     /** The served model's cross-fitted macro-F1 on the job's validation data; a label it does not have scores 0. */
     private double servingMacroF1(ServingModel m, LabelledTexts validation, int minPositives, JobControl control) {
-        TaggerModel replica = m.replica(m.devices().get(0));
-        float[][] own = probabilities(replica, validation.texts(), control);
+        Predictor replica = m.replica(m.devices().get(0));
+        float[][] own = replica instanceof TaggerModel t ? probabilities(t, validation.texts(), control)
+                : predict(replica, validation.texts(), control);
         List<String> servedLabels = m.bundle().labels();
         List<String> labels = validation.labels();
         float[][] probs = new float[own.length][labels.size()];

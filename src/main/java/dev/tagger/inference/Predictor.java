@@ -1,0 +1,18 @@
+package dev.tagger.inference;
+
+import java.util.List;
+
+/**
+ * A model loaded on one device that scores tokenized texts: the Tagger BERT ({@code TaggerModel}) or a TorchScript
+ * module ({@code TorchScriptModel}). The predictor pool runs either the same way. Thread-safe for inference.
+ */
+public interface Predictor extends AutoCloseable {
+
+    /** Sigmoid probabilities [batch][labels], one independent probability per label. */
+    float[][] probabilities(List<TokenizedText> texts);
+
+    TextTokenizer tokenizer();
+
+    @Override
+    void close();
+}
