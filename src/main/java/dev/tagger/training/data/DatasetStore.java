@@ -1,5 +1,6 @@
 package dev.tagger.training.data;
 
+import dev.tagger.training.StoreIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,6 @@ public final class DatasetStore {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Duration STALE_TEMP = Duration.ofHours(1);
-    private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
     private static final Logger LOG = LoggerFactory.getLogger(DatasetStore.class);
 
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -67,7 +66,6 @@ public final class DatasetStore {
     private final Path datasets;
     private final Path tmp;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public DatasetStore(Path root) throws IOException {
         this(root, Clock.systemUTC());
@@ -237,7 +235,7 @@ public final class DatasetStore {
     /** Deletes a dataset; false when none had this id. */
     public boolean delete(String id) throws IOException {
         Path dir = datasets.resolve(checkId(id));
-        Path doomed = tmp.resolve("deleted-" + id + "-" + randomChars(8));
+        Path doomed = tmp.resolve("deleted-" + StoreIds.timeOrdered(Instant.now()) + "-" + id);
         try {
             Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
@@ -271,16 +269,8 @@ public final class DatasetStore {
     }
 
     /** Time-ordered, readable ids: base-36 milliseconds, a dash, 6 random base-36 characters. */
-    private String newId(Instant now) {
-        return Long.toString(now.toEpochMilli(), 36) + "-" + randomChars(6);
-    }
-
-    private String randomChars(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-        }
-        return sb.toString();
+    private static String newId(Instant now) {
+        return StoreIds.timeOrdered(now);
     }
 
     /** Copies up to {@code max + 1} bytes and returns how many were copied (more than {@code max}: too large). */

@@ -1,6 +1,7 @@
 package dev.tagger.training.jobs;
 
 import dev.tagger.model.AtomicFiles;
+import dev.tagger.training.StoreIds;
 import dev.tagger.training.data.Example;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +47,6 @@ public final class JobStore {
     private static final Logger log = LoggerFactory.getLogger(JobStore.class);
     private static final String JOB_SUFFIX = ".json";
     private static final String EXAMPLES_SUFFIX = ".examples.jsonl";
-    private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final JsonMapper JSON_LINES = JsonMapper.builder().build();
@@ -56,7 +55,6 @@ public final class JobStore {
     private final Clock clock;
     private final Map<String, TrainJob> jobs = new ConcurrentHashMap<>();
     private final List<String> queuedAtStart = new ArrayList<>();
-    private final SecureRandom random = new SecureRandom();
 
     public JobStore(Path storeDir, Clock clock) {
         this.dir = storeDir.toAbsolutePath().normalize().resolve("jobs");
@@ -106,11 +104,7 @@ public final class JobStore {
 
     /** A new, time-ordered job id: base-36 milliseconds, a dash, 6 random base-36 characters. */
     public String newId() {
-        StringBuilder sb = new StringBuilder(Long.toString(clock.millis(), 36)).append('-');
-        for (int i = 0; i < 6; i++) {
-            sb.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-        }
-        return sb.toString();
+        return StoreIds.timeOrdered(clock.instant());
     }
 
     public Clock clock() {
