@@ -441,7 +441,7 @@ public class JobExecutor {
         s.put("normalize", start.normalize());
         s.put("optimizer", "AdamW, linear warmup then linear decay, global gradient-norm clipping");
         s.put("loss", "binary cross-entropy on logits (one sigmoid per label)");
-        s.put("threshold_tuning", "per label, grid 0.01..0.99, maximising F1 on validation; labels with fewer than "
+        s.put("threshold_tuning", "per label, grid 0.05..0.95, maximising F1 on validation; labels with fewer than "
                 + p.minPositives() + " validation positives share the micro-F1-best threshold");
         c.set("timings", JSON.valueToTree(timings));
         c.set("metrics", metrics);
