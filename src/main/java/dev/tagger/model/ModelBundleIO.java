@@ -275,16 +275,21 @@ public final class ModelBundleIO {
     private static ObjectNode torchScriptConfigJson(ModelBundle b) {
         ObjectNode n = JSON.createObjectNode();
         n.put("problem_type", "multi_label_classification");
-        ObjectNode id2label = n.putObject("id2label");
-        ObjectNode label2id = n.putObject("label2id");
-        for (int i = 0; i < b.labels().size(); i++) {
-            id2label.put(Integer.toString(i), b.labels().get(i));
-            label2id.put(b.labels().get(i), i);
-        }
+        putLabelMaps(n, b.labels());
         ObjectNode t = n.putObject("tagger");
         t.put("format", TORCHSCRIPT);
         t.put("max_tokens", b.maxTokens());
         return n;
+    }
+
+    /** Hugging Face's id2label (string keys) and label2id, in the classifier's row order. */
+    private static void putLabelMaps(ObjectNode n, List<String> labels) {
+        ObjectNode id2label = n.putObject("id2label");
+        ObjectNode label2id = n.putObject("label2id");
+        for (int i = 0; i < labels.size(); i++) {
+            id2label.put(Integer.toString(i), labels.get(i));
+            label2id.put(labels.get(i), i);
+        }
     }
 
     static ObjectNode configJson(ModelBundle b) {
@@ -293,12 +298,7 @@ public final class ModelBundleIO {
         n.putArray("architectures").add("BertForSequenceClassification");
         n.put("model_type", "bert");
         n.put("problem_type", "multi_label_classification");
-        ObjectNode id2label = n.putObject("id2label");
-        ObjectNode label2id = n.putObject("label2id");
-        for (int i = 0; i < b.labels().size(); i++) {
-            id2label.put(Integer.toString(i), b.labels().get(i));
-            label2id.put(b.labels().get(i), i);
-        }
+        putLabelMaps(n, b.labels());
         n.put("vocab_size", c.vocabSize());
         n.put("hidden_size", c.hiddenSize());
         n.put("num_hidden_layers", c.numLayers());
