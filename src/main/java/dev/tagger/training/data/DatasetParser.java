@@ -225,15 +225,23 @@ public final class DatasetParser {
 
         // ---- formats ------------------------------------------------------------------------------------------
 
-        private void parseJsonl(Utf8LineReader lines) throws IOException {
+        /** The next non-blank line that counts as a row and could be decoded; null at the end or once stopped. */
+        private Utf8LineReader.Line nextRow(Utf8LineReader lines) throws IOException {
             Utf8LineReader.Line line;
             while (!stopped && (line = lines.next()) != null) {
                 if (line.ok() && line.text().isBlank()) {
                     continue;
                 }
-                if (!countRow(line.number()) || !lineReadable(line)) {
-                    continue;
+                if (countRow(line.number()) && lineReadable(line)) {
+                    return line;
                 }
+            }
+            return null;
+        }
+
+        private void parseJsonl(Utf8LineReader lines) throws IOException {
+            Utf8LineReader.Line line;
+            while ((line = nextRow(lines)) != null) {
                 long n = line.number();
                 JsonNode node;
                 try {
@@ -341,13 +349,7 @@ public final class DatasetParser {
 
         private void parseTsv(Utf8LineReader lines) throws IOException {
             Utf8LineReader.Line line;
-            while (!stopped && (line = lines.next()) != null) {
-                if (line.ok() && line.text().isBlank()) {
-                    continue;
-                }
-                if (!countRow(line.number()) || !lineReadable(line)) {
-                    continue;
-                }
+            while ((line = nextRow(lines)) != null) {
                 long n = line.number();
                 String[] columns = line.text().split("\t", -1);
                 if (columns.length != 3) {
