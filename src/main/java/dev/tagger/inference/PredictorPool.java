@@ -90,7 +90,7 @@ public class PredictorPool implements SmartLifecycle {
         synchronized (swapLock) {
             long t0 = System.nanoTime();
             ModelBundle b = props.model().maxTokens() != null ? bundle.withMaxTokens(props.model().maxTokens()) : bundle;
-            ServingModel next = ServingModel.load(b, devices);
+            ServingModel next = ServingModel.load(b, devices, props.precision());
             ServingModel previous = current.getAndSet(next);
             if (previous != null) {
                 previous.retire();

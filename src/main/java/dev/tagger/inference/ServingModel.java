@@ -2,6 +2,7 @@ package dev.tagger.inference;
 
 import ai.djl.Device;
 import dev.tagger.model.ModelBundle;
+import dev.tagger.model.ScriptedEncoder;
 import dev.tagger.model.TaggerModel;
 import dev.tagger.model.TorchScriptModel;
 
@@ -28,12 +29,16 @@ public final class ServingModel {
         this.replicas = replicas;
     }
 
-    /** Loads the bundle on every device and runs one text through each replica. */
-    public static ServingModel load(ModelBundle bundle, List<Device> devices) {
+    /**
+     * Loads the bundle on every device and runs one text through each replica. A Tagger bundle runs its encoder
+     * compiled as one TorchScript module at {@code precision} (int8 on CPUs only).
+     */
+    public static ServingModel load(ModelBundle bundle, List<Device> devices, ScriptedEncoder.Precision precision) {
         Map<Device, Predictor> replicas = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                Predictor m = bundle.isTorchScript() ? TorchScriptModel.load(bundle, d) : TaggerModel.load(bundle, d);
+                Predictor m = bundle.isTorchScript() ? TorchScriptModel.load(bundle, d)
+                        : TaggerModel.loadForServing(bundle, d, precision);
                 replicas.put(d, m);
                 m.probabilities(List.of(m.tokenizer().tokenize("warm up")));
             }

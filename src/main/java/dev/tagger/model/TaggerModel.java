@@ -23,6 +23,8 @@ public final class TaggerModel implements Predictor {
     private final TextTokenizer tokenizer;
     private final BertEncoder encoder;
     private final ClassificationHead head;
+    /** The compiled serving encoder, or null when this model runs the eager encoder (training, validation). */
+    private ScriptedEncoder scripted;
 
     private TaggerModel(ModelBundle bundle, Device device, NDManager manager) {
         this.bundle = bundle;
@@ -43,6 +45,28 @@ public final class TaggerModel implements Predictor {
             m.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads the bundle for serving: the encoder compiled as one TorchScript module at {@code precision}
+     * (see {@link ScriptedEncoder}). Inference only.
+     */
+    public static TaggerModel loadForServing(ModelBundle bundle, Device device, ScriptedEncoder.Precision precision) {
+        TaggerModel model = load(bundle, device);
+        try {
+            List<TokenizedText> calibration = precision == ScriptedEncoder.Precision.INT8
+                    ? CalibrationTexts.load().stream().map(model.tokenizer::tokenize).toList() : List.of();
+            model.scripted = ScriptedEncoder.compile(model.encoder, precision, calibration, model.manager);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The precision of the serving encoder, or null when this model runs the eager encoder. */
+    public ScriptedEncoder.Precision servingPrecision() {
+        return scripted == null ? null : scripted.precision();
     }
 
     public ModelBundle bundle() {
@@ -118,7 +142,14 @@ public final class TaggerModel implements Predictor {
     @Override
     public float[][] probabilities(List<TokenizedText> texts) {
         try (NDManager m = newScratch()) {
-            NDArray probs = Activation.sigmoid(head.logits(pooled(m, texts, false), false));
+            NDArray pooled;
+            if (scripted != null) {
+                int[] lengths = texts.stream().mapToInt(TokenizedText::length).toArray();
+                pooled = head.poolPacked(scripted.forward(m, texts), lengths);
+            } else {
+                pooled = pooled(m, texts, false);
+            }
+            NDArray probs = Activation.sigmoid(head.logits(pooled, false));
             return rows(probs.toFloatArray(), texts.size(), bundle.labels().size());
         }
     }

@@ -6,6 +6,7 @@ import dev.tagger.inference.InferenceConfig;
 import dev.tagger.inference.TokenizedText;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.ModelBundleIO;
+import dev.tagger.model.ScriptedEncoder;
 import dev.tagger.model.TaggerModel;
 
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * Median time of one forward pass for a few batch shapes, to see per-op overhead against arithmetic.
- * Not a test: {@code java -cp "$(cat target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1 dev.tagger.bench.ForwardProfile}
+ * Not a test: {@code java -cp "$(cat target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1
+ * -Dencoder=int8|fp32|eager dev.tagger.bench.ForwardProfile [trace.json]}
  */
 public final class ForwardProfile {
 
@@ -25,7 +27,10 @@ public final class ForwardProfile {
         TorchEngine.start();
         TorchEngine.noGradOnThisThread();
         ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(InferenceConfig.DEFAULT_MODEL), "profile");
-        try (TaggerModel model = TaggerModel.load(bundle, Device.cpu())) {
+        String kind = System.getProperty("encoder", "int8");
+        System.out.println("encoder: " + kind + ", intra-op threads " + ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        try (TaggerModel model = kind.equals("eager") ? TaggerModel.load(bundle, Device.cpu())
+                : TaggerModel.loadForServing(bundle, Device.cpu(), ScriptedEncoder.Precision.parse(kind))) {
             TokenizedText one = model.tokenizer().tokenize("I love this, thank you!");
             TokenizedText longer = model.tokenizer().tokenize(
                     "Honestly I expected more from this team, very disappointing season and the coach should go.");

@@ -29,6 +29,8 @@ class EncoderParityTest {
     static NDManager manager;
     static BertEncoder encoder;
     static TextTokenizer tokenizer;
+    static ScriptedEncoder scriptedFp32;
+    static ScriptedEncoder scriptedInt8;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -37,6 +39,8 @@ class EncoderParityTest {
         manager = NDManager.newBaseManager(Device.cpu());
         encoder = BertEncoder.create(base.config(), base.weights(), manager);
         tokenizer = new TextTokenizer(base.tokenizerJson(), 128);
+        scriptedFp32 = ScriptedEncoder.compile(encoder, ScriptedEncoder.Precision.FP32, List.of(), manager);
+        scriptedInt8 = ScriptedEncoder.compile(encoder, ScriptedEncoder.Precision.INT8, texts().stream().map(tokenizer::tokenize).toList(), manager);
         env = OrtEnvironment.getEnvironment();
         try (InputStream in = BaseModels.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
             session = env.createSession(in.readAllBytes(), new OrtSession.SessionOptions());
@@ -46,6 +50,8 @@ class EncoderParityTest {
     @AfterAll
     static void tearDown() throws Exception {
         session.close();
+        scriptedFp32.close();
+        scriptedInt8.close();
         encoder.close();
         manager.close();
         tokenizer.close();
@@ -90,6 +96,13 @@ class EncoderParityTest {
         }
     }
 
+    /** The scripted encoder's packed output: [total tokens * hidden]. */
+    static float[] scripted(ScriptedEncoder e, List<TokenizedText> batch) {
+        try (NDManager m = manager.newSubManager()) {
+            return e.forward(m, batch).toFloatArray();
+        }
+    }
+
     static double maxDiffOnRealTokens(List<TokenizedText> batch) throws Exception {
         float[][][] ref = reference(batch);
         float[] got = ours(batch);
@@ -104,6 +117,69 @@ class EncoderParityTest {
             }
         }
         return max;
+    }
+
+    /** Max |difference| and the smallest per-token cosine similarity of packed output against ORT's. */
+    static double[] packedAgainstReference(List<TokenizedText> batch, float[] packed) throws Exception {
+        float[][][] ref = reference(batch);
+        int h = ref[0][0].length;
+        double max = 0;
+        double minCos = 1;
+        int row = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            for (int j = 0; j < batch.get(i).length(); j++, row++) {
+                double dot = 0;
+                double na = 0;
+                double nb = 0;
+                for (int k = 0; k < h; k++) {
+                    float a = ref[i][j][k];
+                    float b = packed[row * h + k];
+                    max = Math.max(max, Math.abs(a - b));
+                    dot += a * b;
+                    na += a * a;
+                    nb += b * b;
+                }
+                minCos = Math.min(minCos, dot / Math.sqrt(na * nb));
+            }
+        }
+        assertThat(row * h).as("one output row per real token").isEqualTo(packed.length);
+        return new double[] {max, minCos};
+    }
+
+    @Test
+    void scriptedEncoderMatchesOnnxRuntimeOnAPackedBatch() throws Exception {
+        List<TokenizedText> batch = texts().stream().map(tokenizer::tokenize).toList();
+        assertThat(packedAgainstReference(batch, scripted(scriptedFp32, batch))[0]).isLessThanOrEqualTo(1e-4);
+        TokenizedText one = batch.get(3);
+        assertThat(packedAgainstReference(List.of(one), scripted(scriptedFp32, List.of(one)))[0])
+                .isLessThanOrEqualTo(1e-4);
+    }
+
+    @Test
+    void int8EncoderStaysCloseToOnnxRuntime() throws Exception {
+        List<TokenizedText> batch = texts().stream().map(tokenizer::tokenize).toList();
+        double[] d = packedAgainstReference(batch, scripted(scriptedInt8, batch));
+        // int8 weights and activations: close in direction for every token, not equal.
+        assertThat(d[1]).as("smallest per-token cosine similarity").isGreaterThan(0.98);
+        assertThat(d[0]).as("max |difference|").isGreaterThan(1e-4).isLessThan(1.0);
+    }
+
+    @Test
+    void int8ResultOfATextDoesNotDependOnItsBatch() {
+        List<TokenizedText> batch = texts().stream().map(tokenizer::tokenize).toList();
+        float[] together = scripted(scriptedInt8, batch);
+        int offset = 0;
+        for (TokenizedText t : batch) {
+            float[] alone = scripted(scriptedInt8, List.of(t));
+            float[] slice = java.util.Arrays.copyOfRange(together, offset, offset + alone.length);
+            double max = 0;
+            for (int k = 0; k < alone.length; k++) {
+                max = Math.max(max, Math.abs(alone[k] - slice[k]));
+            }
+            assertThat(max).as("text at offset %d alone vs in the batch", offset).isLessThanOrEqualTo(1e-5);
+            offset += alone.length;
+        }
+        assertThat(offset).isEqualTo(together.length);
     }
 
     @Test
