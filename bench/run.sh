@@ -203,6 +203,13 @@ start_service() {
 }
 
 COMMON=(--dev "$DEV" --sample "$SAMPLE")
+# The served precision decides how close the service must be to ONNX Runtime's fp32 (see Report.java).
+PRECISION=int8
+for arg in "${SERVICE_ARGS[@]}"; do
+  case "$arg" in
+    --tagger.precision=*) PRECISION="${arg#--tagger.precision=}" ;;
+  esac
+done
 log "starting the service${SERVICE_ARGS[*]:+ with ${SERVICE_ARGS[*]}}"
 start_service "$RUN/service.log" "${SERVICE_ARGS[@]}"
 
@@ -238,7 +245,8 @@ REPORT_STATUS=0
   echo "- service: \`java -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
   echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${LEVEL_WARMUP_MS} ms ramp-up; ONNX Runtime ${ORT_SECONDS}s per configuration"
   echo
-  bench_java report --ort "$RUN/ort.json" --load "$RUN/load.json" "${OVERLOAD_ARGS[@]}" || REPORT_STATUS=$?
+  bench_java report --ort "$RUN/ort.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
+    || REPORT_STATUS=$?
 } >"$RUN/report.md"
 cat "$RUN/report.md"
 log "results in $RUN"

@@ -91,7 +91,8 @@ public final class ScriptedEncoder implements AutoCloseable {
                 .replace("${HIDDEN}", Integer.toString(c.hiddenSize()))
                 .replace("${HEADS}", Integer.toString(c.numHeads()))
                 .replace("${HEAD_SIZE}", Integer.toString(c.headSize()))
-                .replace("${EPS}", Double.toString(c.layerNormEps()));
+                .replace("${EPS}", Double.toString(c.layerNormEps()))
+                .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())));
         byte[] archive = TorchScriptArchive.write("BertEncoder", code, List.of("weights", "absmax", "smooth", "anchors", "packed"));
         PtNDManager m = (PtNDManager) parent.newSubManager();
         try {

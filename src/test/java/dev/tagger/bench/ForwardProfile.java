@@ -31,6 +31,37 @@ public final class ForwardProfile {
         System.out.println("encoder: " + kind + ", intra-op threads " + ai.djl.pytorch.jni.JniUtils.getNumThreads());
         try (TaggerModel model = kind.equals("eager") ? TaggerModel.load(bundle, Device.cpu())
                 : TaggerModel.loadForServing(bundle, Device.cpu(), ScriptedEncoder.Precision.parse(kind))) {
+            String devFile = System.getProperty("dev");
+            if (devFile != null) {
+                // Real texts one at a time: lengths vary from call to call, as they do in service.
+                List<TokenizedText> dev = new ArrayList<>();
+                try {
+                    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(devFile))) {
+                        dev.add(model.tokenizer().tokenize(line.split("\t")[0]));
+                        if (dev.size() == 1000) {
+                            break;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                long gapNanos = Long.getLong("gapMicros", 0) * 1000;
+                for (int round = 0; round < 2; round++) {
+                    double[] ms = new double[dev.size()];
+                    for (int i = 0; i < dev.size(); i++) {
+                        if (gapNanos > 0) {
+                            // An idle gap before each text, as between requests at concurrency 1.
+                            java.util.concurrent.locks.LockSupport.parkNanos(gapNanos);
+                        }
+                        long t0 = System.nanoTime();
+                        model.probabilities(List.of(dev.get(i)));
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    Arrays.sort(ms);
+                    System.out.printf("dev texts one at a time (round %d): p50 %.2f ms p90 %.2f ms p99 %.2f ms%n", round,
+                            ms[ms.length / 2], ms[ms.length * 9 / 10], ms[ms.length * 99 / 100]);
+                }
+            }
             TokenizedText one = model.tokenizer().tokenize("I love this, thank you!");
             TokenizedText longer = model.tokenizer().tokenize(
                     "Honestly I expected more from this team, very disappointing season and the coach should go.");

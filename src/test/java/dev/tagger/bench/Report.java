@@ -12,13 +12,25 @@ import java.util.stream.Collectors;
 final class Report {
 
     static final double BATCHING_LIMIT = 1e-5;
+    /** fp32 service against fp32 ONNX Runtime: the same arithmetic up to rounding. */
     static final double ORT_LIMIT = 1e-4;
+    /**
+     * int8 service against fp32 ONNX Runtime: the quantization error budget. Over all of GoEmotions dev the int8
+     * encoder's probabilities differ from fp32's by 0.0017 on average and 0.16 at most (DefaultModelQualityTest,
+     * which also checks that quality holds); a 200-text sample must stay within these.
+     */
+    static final double INT8_MEAN_LIMIT = 0.005;
+    static final double INT8_MAX_LIMIT = 0.25;
 
     private Report() {
     }
 
-    /** {@code report --ort FILE --load FILE [--overload FILE]}; returns false when a correctness check failed. */
+    /**
+     * {@code report --ort FILE --load FILE [--precision int8|fp32] [--overload FILE]}; returns false when a
+     * correctness check failed.
+     */
     static boolean command(BenchArgs a) {
+        boolean int8 = a.string("precision", "int8").equalsIgnoreCase("int8");
         BenchResults.Ort ort = BenchResults.read(Path.of(a.string("ort")), BenchResults.Ort.class);
         BenchResults.Load load = BenchResults.read(Path.of(a.string("load")), BenchResults.Load.class);
         Path overloadFile = Path.of(a.string("overload", "-"));
@@ -69,23 +81,37 @@ final class Report {
             }
         }
         double aloneVsOrt = 0;
+        double sumVsOrt = 0;
+        long values = 0;
         int compared = 0;
         for (Map.Entry<Integer, float[]> e : alone.entrySet()) {
             float[] o = ortAlone.get(e.getKey());
             if (o != null) {
                 aloneVsOrt = Math.max(aloneVsOrt, OrtPeer.maxAbsDiff(e.getValue(), o));
+                for (int j = 0; j < o.length; j++) {
+                    sumVsOrt += Math.abs(e.getValue()[j] - o[j]);
+                    values++;
+                }
                 compared++;
             }
         }
+        double meanVsOrt = values == 0 ? Double.NaN : sumVsOrt / values;
         boolean batchingOk = !load.underLoad().isEmpty() && loadVsAlone <= BATCHING_LIMIT;
-        boolean ortOk = compared == alone.size() && compared > 0 && aloneVsOrt <= ORT_LIMIT;
+        boolean ortOk = compared == alone.size() && compared > 0
+                && (int8 ? meanVsOrt <= INT8_MEAN_LIMIT && aloneVsOrt <= INT8_MAX_LIMIT : aloneVsOrt <= ORT_LIMIT);
         long texts = load.underLoad().stream().map(BenchResults.Capture::index).distinct().count();
         out.append("\nCorrectness (").append(alone.size()).append(" sample texts, max |difference| of any label's probability):\n");
         out.append(f("- service under load vs the same text alone: %.3g over %d answers (%d texts, c=4..64; the whole "
                 + "sample at c=64 ran in batches of %.1f on average)  limit %.0e  %s%n", loadVsAlone,
                 load.underLoad().size(), texts, load.sampleMeanBatch(), BATCHING_LIMIT, batchingOk ? "PASS" : "FAIL"));
-        out.append(f("- service alone vs ONNX Runtime alone: %.3g over %d texts  limit %.0e  %s%n",
-                aloneVsOrt, compared, ORT_LIMIT, ortOk ? "PASS" : "FAIL"));
+        if (int8) {
+            out.append(f("- service alone (int8) vs ONNX Runtime alone (fp32): max %.3g, mean %.2g over %d texts  limits "
+                    + "max %.2f, mean %.3f (the int8 error budget)  %s%n", aloneVsOrt, meanVsOrt, compared, INT8_MAX_LIMIT,
+                    INT8_MEAN_LIMIT, ortOk ? "PASS" : "FAIL"));
+        } else {
+            out.append(f("- service alone (fp32) vs ONNX Runtime alone: %.3g over %d texts  limit %.0e  %s%n",
+                    aloneVsOrt, compared, ORT_LIMIT, ortOk ? "PASS" : "FAIL"));
+        }
         out.append(f("- service under load vs ONNX Runtime alone: %.3g; ONNX Runtime padded batches vs alone: %.3g%n",
                 loadVsOrt, ort.batchedVsAloneDiff()));
 
