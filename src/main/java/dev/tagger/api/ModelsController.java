@@ -52,6 +52,7 @@ public class ModelsController {
                     + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"problem_type\": \"multi_label_classification\", "
                     + "\"labels\": [\"admiration\", \"amusement\", \"...\"], \"thresholds\": {\"admiration\": 0.24, "
                     + "\"...\": 0.5}, \"pooling\": \"mean\", \"max_tokens\": 128, \"devices\": [\"cpu()\"], "
+                    + "\"precision\": {\"cpu()\": \"int8\"}, "
                     + "\"card\": {}}")))
     @ApiResponse(responseCode = "503", description = "No model is loaded yet (Retry-After)", content = @Content(
             mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
@@ -62,7 +63,11 @@ public class ModelsController {
             throw new ServiceUnavailableException(ServiceUnavailableException.Reason.NOT_READY,
                     pool.loadError() != null ? "no model is loaded: " + pool.loadError() : "the model is still loading", 5);
         }
-        return describe(m.bundle(), m.devices().stream().map(Object::toString).toList());
+        Map<String, Object> out = describe(m.bundle(), m.devices().stream().map(Object::toString).toList());
+        Object card = out.remove("card");
+        out.put("precision", m.precisions());
+        out.put("card", card);
+        return out;
     }
 
     /** Every model: the default one first, then the trained ones, newest first. */

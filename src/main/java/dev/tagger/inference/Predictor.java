@@ -13,6 +13,9 @@ public interface Predictor extends AutoCloseable {
 
     TextTokenizer tokenizer();
 
+    /** How the encoder computes: "int8" or "fp32" for our BERT, "module" for a TorchScript module (its own). */
+    String precision();
+
     @Override
     void close();
 }

@@ -96,7 +96,7 @@ public class PredictorPool implements SmartLifecycle {
                 previous.retire();
             }
             modelInfo.register(devices.stream().map(d -> MultiGauge.Row.of(Tags.of("id", b.id(), "version", b.version(),
-                    "device", d.toString()), 1)).toList(), true);
+                    "device", d.toString(), "precision", next.replica(d).precision()), 1)).toList(), true);
             log.info("serving model {} version {} on {} ({} ms to load and warm up)", b.id(), b.version(), devices,
                     (System.nanoTime() - t0) / 1_000_000);
             return next;

@@ -57,6 +57,13 @@ public final class ServingModel {
         return List.copyOf(replicas.keySet());
     }
 
+    /** Each device's encoder precision (int8 on CPUs by default, fp32 on GPUs). */
+    public Map<String, String> precisions() {
+        Map<String, String> out = new LinkedHashMap<>();
+        replicas.forEach((d, p) -> out.put(d.toString(), p.precision()));
+        return out;
+    }
+
     public Predictor replica(Device device) {
         Predictor m = replicas.get(device);
         if (m == null) {

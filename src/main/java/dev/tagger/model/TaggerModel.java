@@ -64,9 +64,10 @@ public final class TaggerModel implements Predictor {
         }
     }
 
-    /** The precision of the serving encoder, or null when this model runs the eager encoder. */
-    public ScriptedEncoder.Precision servingPrecision() {
-        return scripted == null ? null : scripted.precision();
+    /** The serving encoder's precision; the eager encoder (training, validation) is fp32. */
+    @Override
+    public String precision() {
+        return scripted == null ? ScriptedEncoder.Precision.FP32.key() : scripted.precision().key();
     }
 
     public ModelBundle bundle() {

@@ -97,6 +97,11 @@ public final class TorchScriptModel implements Predictor {
     }
 
     @Override
+    public String precision() {
+        return "module";
+    }
+
+    @Override
     public TextTokenizer tokenizer() {
         return tokenizer;
     }

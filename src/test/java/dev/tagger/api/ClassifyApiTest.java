@@ -99,6 +99,7 @@ class ClassifyApiTest extends ServiceTestBase {
         assertThat(m.get("thresholds").size()).isEqualTo(28);
         assertThat(m.get("base").asString()).isEqualTo("builtin:all-MiniLM-L6-v2");
         assertThat(m.at("/card/metrics/validation/macro_f1").asDouble()).isGreaterThanOrEqualTo(0.40);
+        assertThat(m.at("/precision/cpu()").asString()).as("the default precision on a CPU").isEqualTo("int8");
     }
 
     @Test

@@ -59,6 +59,7 @@ class TorchScriptApiTest extends ServiceTestBase {
             JsonNode current = json(get("/models/current"));
             assertThat(current.get("id").asString()).isEqualTo(id);
             assertThat(current.get("format").asString()).isEqualTo("torchscript");
+            assertThat(current.at("/precision/cpu()").asString()).isEqualTo("module");
 
             JsonNode ref = TinyBert.reference();
             List<String> texts = new ArrayList<>();

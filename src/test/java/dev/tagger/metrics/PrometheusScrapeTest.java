@@ -54,7 +54,7 @@ class PrometheusScrapeTest extends ServiceTestBase {
         assertThat(body).contains("tagger_batch_size_bucket{").contains("tagger_batch_tokens_bucket{");
         assertThat(body).contains("tagger_texts_classified_total");
         assertThat(body).contains("tagger_queue_depth").contains("tagger_workers_busy");
-        assertThat(body).contains("tagger_model_info{");
+        assertThat(body).containsPattern("tagger_model_info\\{[^}]*precision=\"(int8|module)\"");
         assertThat(body).contains("tagger_label_predicted_total{").contains("tagger_predictions_empty_total");
         assertThat(body).doesNotContain("quantile=");
     }
