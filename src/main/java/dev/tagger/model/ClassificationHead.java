@@ -100,41 +100,6 @@ public final class ClassificationHead implements AutoCloseable {
         return pooled;
     }
 
-    /**
-     * Pools packed token states (texts concatenated without padding, as {@link ScriptedEncoder} returns them):
-     * [total tokens, hidden] and each text's length -> [batch, hidden]. Same result as {@link #pool}.
-     */
-    public NDArray poolPacked(NDArray hidden, int[] lengths) {
-        NDManager m = hidden.getManager();
-        int total = Math.toIntExact(hidden.getShape().get(0));
-        NDArray pooled;
-        if (pooling == Pooling.MEAN) {
-            // One matrix product: row i of [batch, total] holds 1/length over text i's tokens.
-            float[] weights = new float[lengths.length * total];
-            int at = 0;
-            for (int i = 0; i < lengths.length; i++) {
-                java.util.Arrays.fill(weights, i * total + at, i * total + at + lengths[i], 1f / lengths[i]);
-                at += lengths[i];
-            }
-            pooled = m.create(weights, new Shape(lengths.length, total)).matMul(hidden);
-        } else {
-            long[] first = new long[lengths.length];
-            long at = 0;
-            for (int i = 0; i < lengths.length; i++) {
-                first[i] = at;
-                at += lengths[i];
-            }
-            pooled = hidden.get(m.create(first));
-            if (pooling == Pooling.POOLER) {
-                pooled = Linear.linear(pooled, poolerWeight, poolerBias).singletonOrThrow().tanh();
-            }
-        }
-        if (normalize) {
-            pooled = pooled.div(pooled.norm(new int[] {1}, true).maximum(1e-12f));
-        }
-        return pooled;
-    }
-
     /** [batch, hidden] -> logits [batch, labels]. */
     public NDArray logits(NDArray pooled, boolean training) {
         NDArray x = training && dropout > 0 ? Dropout.dropout(pooled, dropout, true).singletonOrThrow() : pooled;

@@ -24,6 +24,15 @@ public enum Pooling {
         }
     }
 
+    /** The pooling's number in {@code bert_encoder.torchscript}. */
+    int ordinalInScript() {
+        return switch (this) {
+            case MEAN -> 0;
+            case CLS -> 1;
+            case POOLER -> 2;
+        };
+    }
+
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

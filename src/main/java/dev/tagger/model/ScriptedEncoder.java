@@ -65,12 +65,14 @@ public final class ScriptedEncoder implements AutoCloseable {
     private final PtSymbolBlock module;
     private final Precision precision;
     private final int hidden;
+    private final int labels;
 
-    private ScriptedEncoder(NDManager manager, PtSymbolBlock module, Precision precision, int hidden) {
+    private ScriptedEncoder(NDManager manager, PtSymbolBlock module, Precision precision, int hidden, int labels) {
         this.manager = manager;
         this.module = module;
         this.precision = precision;
         this.hidden = hidden;
+        this.labels = labels;
     }
 
     /**
@@ -80,8 +82,8 @@ public final class ScriptedEncoder implements AutoCloseable {
      * @param calibration texts run once through the fp32 network to measure each dense layer's input range
      *                    per channel (INT8 only; see {@link #quantize})
      */
-    public static ScriptedEncoder compile(BertEncoder encoder, Precision requested, List<TokenizedText> calibration,
-                                          NDManager parent) {
+    public static ScriptedEncoder compile(BertEncoder encoder, ClassificationHead head, Precision requested,
+                                          List<TokenizedText> calibration, NDManager parent) {
         Device device = parent.getDevice();
         Precision precision = requested == Precision.INT8 && !Device.Type.CPU.equals(device.getDeviceType())
                 ? Precision.FP32 : requested;
@@ -92,8 +94,10 @@ public final class ScriptedEncoder implements AutoCloseable {
                 .replace("${HEADS}", Integer.toString(c.numHeads()))
                 .replace("${HEAD_SIZE}", Integer.toString(c.headSize()))
                 .replace("${EPS}", Double.toString(c.layerNormEps()))
-                .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())));
-        byte[] archive = TorchScriptArchive.write("BertEncoder", code, List.of("weights", "absmax", "smooth", "anchors", "packed"));
+                .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())))
+                .replace("${POOLING}", Integer.toString(head.pooling().ordinalInScript()))
+                .replace("${NORMALIZE}", head.normalize() ? "True" : "False");
+        byte[] archive = TorchScriptArchive.write("BertEncoder", code, List.of("weights", "absmax", "smooth", "anchors", "packed", "head"));
         PtNDManager m = (PtNDManager) parent.newSubManager();
         try {
             PtSymbolBlock module = JniUtils.loadModule(m, new ByteArrayInputStream(archive), true, false);
@@ -103,12 +107,15 @@ public final class ScriptedEncoder implements AutoCloseable {
                 group.forEach(a -> weights.add((PtNDArray) a));
             }
             try (IValue list = IValue.listFrom(weights.toArray(PtNDArray[]::new));
-                 IValue loaded = IValueUtils.runMethod(module, "load", list)) {
+                 IValue headList = IValue.listFrom(head.parameters().stream().map(a -> (PtNDArray) a)
+                         .toArray(PtNDArray[]::new));
+                 IValue loaded = IValueUtils.runMethod(module, "load", list, headList)) {
                 if (loaded.toLong() != weights.size()) {
                     throw new IllegalStateException("the scripted encoder took " + loaded.toLong() + " tensors");
                 }
             }
-            ScriptedEncoder e = new ScriptedEncoder(m, module, precision, c.hiddenSize());
+            ScriptedEncoder e = new ScriptedEncoder(m, module, precision, c.hiddenSize(),
+                    Math.toIntExact(head.parameters().get(1).size()));
             if (precision == Precision.INT8) {
                 e.quantize(calibration, 4 * c.numLayers());
             }
@@ -180,34 +187,44 @@ public final class ScriptedEncoder implements AutoCloseable {
         }
     }
 
-    /** Calls a method taking (ids, types, positions, lengths) of the packed texts; inputs live in {@code m}. */
+    /**
+     * Runs the texts through the encoder and the head: sigmoid probabilities [batch, labels] in {@code m}, texts in
+     * order. One call into the engine.
+     */
+    public NDArray probabilities(NDManager m, List<TokenizedText> texts) {
+        try (IValue out = run("classify", m, texts)) {
+            NDArray probs = out.toTensor((PtNDManager) m);
+            if (probs.getShape().get(0) != texts.size() || probs.getShape().get(1) != labels) {
+                throw new IllegalStateException("the scripted model returned " + probs.getShape());
+            }
+            return probs;
+        }
+    }
+
+    /** Calls a method taking (tokens, lengths) of the packed texts; the input tensor lives in {@code m}. */
     private IValue run(String method, NDManager m, List<TokenizedText> texts) {
         int total = 0;
         for (TokenizedText t : texts) {
             total += t.length();
         }
-        long[] ids = new long[total];
-        long[] types = new long[total];
-        long[] positions = new long[total];
+        // One int64 [3, total] tensor: ids, token types and positions, so each call creates one tensor.
+        long[] tokens = new long[3 * total];
         long[] lengths = new long[texts.size()];
         int at = 0;
         for (int i = 0; i < texts.size(); i++) {
             TokenizedText t = texts.get(i);
             int n = t.length();
-            System.arraycopy(t.ids(), 0, ids, at, n);
-            System.arraycopy(t.typeIds(), 0, types, at, n);
+            System.arraycopy(t.ids(), 0, tokens, at, n);
+            System.arraycopy(t.typeIds(), 0, tokens, total + at, n);
             for (int p = 0; p < n; p++) {
-                positions[at + p] = p;
+                tokens[2 * total + at + p] = p;
             }
             lengths[i] = n;
             at += n;
         }
-        Shape shape = new Shape(total);
-        try (IValue idsV = IValue.from((PtNDArray) m.create(ids, shape));
-             IValue typesV = IValue.from((PtNDArray) m.create(types, shape));
-             IValue positionsV = IValue.from((PtNDArray) m.create(positions, shape));
+        try (IValue tokensV = IValue.from((PtNDArray) m.create(tokens, new Shape(3, total)));
              IValue lengthsV = IValue.listFrom(lengths)) {
-            return IValueUtils.runMethod(module, method, idsV, typesV, positionsV, lengthsV);
+            return IValueUtils.runMethod(module, method, tokensV, lengthsV);
         }
     }
 

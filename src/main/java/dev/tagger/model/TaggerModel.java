@@ -56,7 +56,7 @@ public final class TaggerModel implements Predictor {
         try {
             List<TokenizedText> calibration = precision == ScriptedEncoder.Precision.INT8
                     ? CalibrationTexts.load().stream().map(model.tokenizer::tokenize).toList() : List.of();
-            model.scripted = ScriptedEncoder.compile(model.encoder, precision, calibration, model.manager);
+            model.scripted = ScriptedEncoder.compile(model.encoder, model.head, precision, calibration, model.manager);
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -143,14 +143,8 @@ public final class TaggerModel implements Predictor {
     @Override
     public float[][] probabilities(List<TokenizedText> texts) {
         try (NDManager m = newScratch()) {
-            NDArray pooled;
-            if (scripted != null) {
-                int[] lengths = texts.stream().mapToInt(TokenizedText::length).toArray();
-                pooled = head.poolPacked(scripted.forward(m, texts), lengths);
-            } else {
-                pooled = pooled(m, texts, false);
-            }
-            NDArray probs = Activation.sigmoid(head.logits(pooled, false));
+            NDArray probs = scripted != null ? scripted.probabilities(m, texts)
+                    : Activation.sigmoid(head.logits(pooled(m, texts, false), false));
             return rows(probs.toFloatArray(), texts.size(), bundle.labels().size());
         }
     }

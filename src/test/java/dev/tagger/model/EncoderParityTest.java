@@ -29,6 +29,7 @@ class EncoderParityTest {
     static NDManager manager;
     static BertEncoder encoder;
     static TextTokenizer tokenizer;
+    static ClassificationHead head;
     static ScriptedEncoder scriptedFp32;
     static ScriptedEncoder scriptedInt8;
 
@@ -39,8 +40,12 @@ class EncoderParityTest {
         manager = NDManager.newBaseManager(Device.cpu());
         encoder = BertEncoder.create(base.config(), base.weights(), manager);
         tokenizer = new TextTokenizer(base.tokenizerJson(), 128);
-        scriptedFp32 = ScriptedEncoder.compile(encoder, ScriptedEncoder.Precision.FP32, List.of(), manager);
-        scriptedInt8 = ScriptedEncoder.compile(encoder, ScriptedEncoder.Precision.INT8, texts().stream().map(tokenizer::tokenize).toList(), manager);
+        // A random 28-label head: these tests compare encoder outputs, the head only has to be there.
+        head = ClassificationHead.create(new WeightSet(ClassificationHead.initialWeights(384, 28, 7)), 384, 28,
+                Pooling.MEAN, true, 0f, manager);
+        scriptedFp32 = ScriptedEncoder.compile(encoder, head, ScriptedEncoder.Precision.FP32, List.of(), manager);
+        scriptedInt8 = ScriptedEncoder.compile(encoder, head, ScriptedEncoder.Precision.INT8,
+                texts().stream().map(tokenizer::tokenize).toList(), manager);
         env = OrtEnvironment.getEnvironment();
         try (InputStream in = BaseModels.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
             session = env.createSession(in.readAllBytes(), new OrtSession.SessionOptions());
