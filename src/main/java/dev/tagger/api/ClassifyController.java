@@ -60,7 +60,7 @@ public class ClassifyController {
                     schema = @Schema(implementation = ClassifyResponse.class),
                     examples = @ExampleObject(name = "batch", value = "{\"model\": {\"id\": \"goemotions-minilm\", "
                             + "\"version\": \"8a08e8c0646e\"}, \"results\": ["
-                            + "{\"labels\": [\"gratitude\", \"joy\"], \"scores\": {\"gratitude\": 0.946247, \"joy\": 0.2376949}, "
+                            + "{\"labels\": [\"gratitude\", \"joy\"], \"scores\": {\"gratitude\": 0.9469632, \"joy\": 0.2507531}, "
                             + "\"truncated\": false}, "
                             + "{\"labels\": [\"sadness\", \"grief\"], \"scores\": {\"sadness\": 0.8088844, \"grief\": 0.5945996}, "
                             + "\"truncated\": false}]}")))
