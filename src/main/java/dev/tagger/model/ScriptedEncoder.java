@@ -90,9 +90,7 @@ public final class ScriptedEncoder implements AutoCloseable {
      */
     public static ScriptedEncoder compile(BertEncoder encoder, ClassificationHead head, Precision requested,
                                           List<TokenizedText> calibration, NDManager parent) {
-        Device device = parent.getDevice();
-        Precision precision = requested == Precision.INT8 && !Device.Type.CPU.equals(device.getDeviceType())
-                ? Precision.FP32 : requested;
+        Precision precision = effectivePrecision(requested, parent.getDevice());
         BertConfig c = encoder.config();
         String code = source()
                 .replace("${LAYERS}", Integer.toString(c.numLayers()))
@@ -134,6 +132,11 @@ public final class ScriptedEncoder implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    /** What runs on {@code device}: int8 only on CPUs (fbgemm's kernels); GPUs and other devices run fp32. */
+    public static Precision effectivePrecision(Precision requested, Device device) {
+        return requested == Precision.INT8 && !Device.Type.CPU.equals(device.getDeviceType()) ? Precision.FP32 : requested;
     }
 
     /**
