@@ -32,7 +32,7 @@ final class RequestTicket {
         done.completeExceptionally(error);
     }
 
-    /** The request gave up (timeout or client gone): its queued texts are skipped. */
+    /** The request gave up (its deadline passed): its queued texts are skipped. */
     void cancel() {
         cancelled = true;
         done.cancel(false);
