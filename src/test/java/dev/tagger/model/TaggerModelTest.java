@@ -104,4 +104,19 @@ class TaggerModelTest {
         }
         assertThat(model.liveArrays()).isEqualTo(before);
     }
+
+    @Test
+    void theServingEncoderLeavesNothingBehindEitherAndRepeatsItself() {
+        List<TokenizedText> t = tokens(TestData.SENTENCES);
+        try (TaggerModel served = TaggerModel.loadForServing(bundle, Device.cpu(), ScriptedEncoder.Precision.INT8)) {
+            assertThat(served.precision()).isEqualTo("int8");
+            float[][] first = served.probabilities(t);
+            int before = served.liveArrays();
+            for (int i = 0; i < 20; i++) {
+                assertThat(served.probabilities(t)).isDeepEqualTo(first);
+            }
+            assertThat(served.liveArrays()).isEqualTo(before);
+        }
+        assertThat(model.precision()).as("the eager model").isEqualTo("fp32");
+    }
 }
