@@ -82,8 +82,10 @@ public final class ScriptedEncoder implements AutoCloseable {
     }
 
     /**
-     * Compiles the module for {@code encoder}'s configuration and hands it the encoder's weights. The encoder
-     * must stay open while this one is used (they share tensors). INT8 on a non-CPU device falls back to FP32.
+     * Compiles the module for {@code encoder}'s configuration and hands it the encoder's and the head's weights.
+     * The encoder and the head must stay open while the module is used: DJL creates their tensors over Java direct
+     * buffers, and the module's references to those tensors do not keep the buffers alive. INT8 on a non-CPU
+     * device falls back to FP32.
      *
      * @param calibration texts run once through the fp32 network to measure each dense layer's input range
      *                    per channel (INT8 only; see {@link #quantize})

@@ -21,6 +21,10 @@ public final class TaggerModel implements Predictor {
     private final Device device;
     private final NDManager manager;
     private final TextTokenizer tokenizer;
+    /**
+     * The eager encoder. A serving model keeps it open: the scripted module uses its tensors, whose memory DJL
+     * keeps in Java direct buffers that only these arrays hold (closing them crashed the process in a test).
+     */
     private final BertEncoder encoder;
     private final ClassificationHead head;
     /** The compiled serving encoder, or null when this model runs the eager encoder (training, validation). */
@@ -135,7 +139,7 @@ public final class TaggerModel implements Predictor {
     /** The pooled text vectors [batch, hidden] (before the classifier). */
     public NDArray pooled(NDManager m, List<TokenizedText> texts, boolean training) {
         Inputs in = inputs(m, texts);
-        NDArray hidden = encoder.forward(in.ids(), in.maskIfPadded(), in.typeIds(), training);
+        NDArray hidden = encoder().forward(in.ids(), in.maskIfPadded(), in.typeIds(), training);
         return head.pool(hidden, in.maskIfPadded());
     }
 
