@@ -63,11 +63,7 @@ public class ModelsController {
             throw new ServiceUnavailableException(ServiceUnavailableException.Reason.NOT_READY,
                     pool.loadError() != null ? "no model is loaded: " + pool.loadError() : "the model is still loading", 5);
         }
-        Map<String, Object> out = describe(m.bundle(), m.devices().stream().map(Object::toString).toList());
-        Object card = out.remove("card");
-        out.put("precision", m.precisions());
-        out.put("card", card);
-        return out;
+        return describe(m);
     }
 
     /** Every model: the default one first, then the trained ones, newest first. */
@@ -136,7 +132,8 @@ public class ModelsController {
         return out;
     }
 
-    static Map<String, Object> describe(ModelBundle b, Object devices) {
+    private static Map<String, Object> describe(ServingModel served) {
+        ModelBundle b = served.bundle();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", b.id());
         out.put("version", b.version());
@@ -153,9 +150,8 @@ public class ModelsController {
         if (!b.isTorchScript()) {
             out.put("parameters", b.config().parameterCount() + (long) b.labels().size() * (b.config().hiddenSize() + 1));
         }
-        if (devices != null) {
-            out.put("devices", devices);
-        }
+        out.put("devices", served.devices().stream().map(Object::toString).toList());
+        out.put("precision", served.precisions());
         out.put("card", b.card());
         return out;
     }

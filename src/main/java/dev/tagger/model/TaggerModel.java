@@ -58,8 +58,9 @@ public final class TaggerModel implements Predictor {
     public static TaggerModel loadForServing(ModelBundle bundle, Device device, ScriptedEncoder.Precision precision) {
         TaggerModel model = load(bundle, device);
         try {
-            List<TokenizedText> calibration = precision == ScriptedEncoder.Precision.INT8
-                    ? CalibrationTexts.load().stream().map(model.tokenizer::tokenize).toList() : List.of();
+            List<TokenizedText> calibration = ScriptedEncoder.effectivePrecision(precision, device)
+                    == ScriptedEncoder.Precision.INT8
+                    ? ScriptedEncoder.calibrationTexts().stream().map(model.tokenizer::tokenize).toList() : List.of();
             model.scripted = ScriptedEncoder.compile(model.encoder, model.head, precision, calibration, model.manager);
             return model;
         } catch (RuntimeException e) {
