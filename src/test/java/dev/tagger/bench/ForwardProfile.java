@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Median time of one forward pass for a few batch shapes, to see per-op overhead against arithmetic.
  * Not a test: {@code java -cp "$(cat target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1
- * -Dencoder=int8|fp32|eager dev.tagger.bench.ForwardProfile [trace.json]}
+ * -Dencoder=int8|fp32|eager [-Ddev=PATH/dev.tsv] dev.tagger.bench.ForwardProfile [trace.json]}
  */
 public final class ForwardProfile {
 
@@ -34,32 +34,23 @@ public final class ForwardProfile {
             String devFile = System.getProperty("dev");
             if (devFile != null) {
                 // Real texts one at a time: lengths vary from call to call, as they do in service.
-                List<TokenizedText> dev = new ArrayList<>();
+                List<TokenizedText> dev;
                 try {
-                    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(devFile))) {
-                        dev.add(model.tokenizer().tokenize(line.split("\t")[0]));
-                        if (dev.size() == 1000) {
-                            break;
-                        }
-                    }
+                    dev = DevTexts.read(java.nio.file.Path.of(devFile)).stream().limit(1000)
+                            .map(model.tokenizer()::tokenize).toList();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                long gapNanos = Long.getLong("gapMicros", 0) * 1000;
                 for (int round = 0; round < 2; round++) {
-                    double[] ms = new double[dev.size()];
+                    long[] nanos = new long[dev.size()];
                     for (int i = 0; i < dev.size(); i++) {
-                        if (gapNanos > 0) {
-                            // An idle gap before each text, as between requests at concurrency 1.
-                            java.util.concurrent.locks.LockSupport.parkNanos(gapNanos);
-                        }
                         long t0 = System.nanoTime();
                         model.probabilities(List.of(dev.get(i)));
-                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                        nanos[i] = System.nanoTime() - t0;
                     }
-                    Arrays.sort(ms);
-                    System.out.printf("dev texts one at a time (round %d): p50 %.2f ms p90 %.2f ms p99 %.2f ms%n", round,
-                            ms[ms.length / 2], ms[ms.length * 9 / 10], ms[ms.length * 99 / 100]);
+                    Latency l = Latency.ofNanos(nanos, nanos.length);
+                    System.out.printf("dev texts one at a time (round %d): p50 %.2f ms p95 %.2f ms p99 %.2f ms%n", round,
+                            l.p50(), l.p95(), l.p99());
                 }
             }
             TokenizedText one = model.tokenizer().tokenize("I love this, thank you!");
