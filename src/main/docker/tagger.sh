@@ -124,7 +124,7 @@ fi
 # shellcheck disable=SC2086
 if [ "$mode" = warmup ]; then
     # PropertiesLauncher runs another main class with the same nested class path (jar or extraction).
-    exec "$java_cmd" $jvm_defaults ${JAVA_OPTS:-} -Dloader.main=dev.tagger.engine.EngineWarmup \
+    exec "$java_cmd" $jvm_defaults ${JAVA_OPTS:-} -Dloader.main=dev.tagger.tools.EngineWarmup \
         -cp "$classpath" org.springframework.boot.loader.launch.PropertiesLauncher
 elif [ -n "$app_dir" ]; then
     exec "$java_cmd" $jvm_defaults ${JAVA_OPTS:-} -cp "$classpath" org.springframework.boot.loader.launch.JarLauncher "$@"

@@ -1,6 +1,7 @@
 package dev.tagger;
 
 import dev.tagger.engine.TorchEngine;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;

@@ -1,6 +1,6 @@
 package dev.tagger;
 
-import dev.tagger.training.data.Example;
+import dev.tagger.datasets.Example;
 
 import java.util.ArrayList;
 import java.util.List;

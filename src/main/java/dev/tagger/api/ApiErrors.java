@@ -1,10 +1,11 @@
 package dev.tagger.api;
 
-import dev.tagger.inference.ModelInUseException;
-import dev.tagger.inference.ServiceUnavailableException;
+import dev.tagger.catalog.ModelInUseException;
+import dev.tagger.datasets.DatasetNotFoundException;
 import dev.tagger.model.ModelFormatException;
 import dev.tagger.model.ModelNotFoundException;
-import dev.tagger.training.data.DatasetNotFoundException;
+import dev.tagger.serving.ServiceUnavailableException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;

@@ -1,6 +1,7 @@
 package dev.tagger.api;
 
 import dev.tagger.config.TaggerProperties;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -1,8 +1,9 @@
 package dev.tagger.api;
 
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.inference.Classifier;
-import dev.tagger.inference.ServiceUnavailableException;
+import dev.tagger.serving.Classifier;
+import dev.tagger.serving.ServiceUnavailableException;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;

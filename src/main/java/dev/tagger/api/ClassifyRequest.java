@@ -1,7 +1,8 @@
 package dev.tagger.api;
 
+import dev.tagger.serving.Classifier;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.tagger.inference.Classifier;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 

@@ -1,13 +1,14 @@
 package dev.tagger.api;
 
-import dev.tagger.training.data.DatasetFormat;
-import dev.tagger.training.data.DatasetInfo;
-import dev.tagger.training.data.DatasetLimits;
-import dev.tagger.training.data.DatasetParser;
-import dev.tagger.training.data.DatasetProblem;
-import dev.tagger.training.data.DatasetSaveResult;
-import dev.tagger.training.data.DatasetStore;
+import dev.tagger.datasets.DatasetFormat;
+import dev.tagger.datasets.DatasetInfo;
+import dev.tagger.datasets.DatasetLimits;
+import dev.tagger.datasets.DatasetParser;
+import dev.tagger.datasets.DatasetProblem;
+import dev.tagger.datasets.DatasetSaveResult;
+import dev.tagger.datasets.DatasetStore;
 import dev.tagger.training.jobs.JobRunner;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

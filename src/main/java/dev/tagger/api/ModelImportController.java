@@ -1,14 +1,15 @@
 package dev.tagger.api;
 
+import dev.tagger.catalog.ModelCatalog;
+import dev.tagger.catalog.ModelStore;
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.inference.ModelRegistry;
-import dev.tagger.model.Archives;
-import dev.tagger.model.AtomicFiles;
-import dev.tagger.model.HfExport;
+import dev.tagger.io.AtomicFiles;
 import dev.tagger.model.ModelBundle;
-import dev.tagger.model.ModelBundleIO;
-import dev.tagger.model.ModelImporter;
-import dev.tagger.model.ModelStore;
+import dev.tagger.model.format.Archives;
+import dev.tagger.model.format.HfExport;
+import dev.tagger.model.format.ModelBundleIO;
+import dev.tagger.model.format.ModelImporter;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,11 +53,11 @@ public class ModelImportController {
     private static final Logger log = LoggerFactory.getLogger(ModelImportController.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ModelRegistry registry;
+    private final ModelCatalog registry;
     private final Archives.Limits limits;
     private final Object lock = new Object();
 
-    public ModelImportController(ModelRegistry registry, TaggerProperties props) {
+    public ModelImportController(ModelCatalog registry, TaggerProperties props) {
         this.registry = registry;
         this.limits = new Archives.Limits(props.models().maxUnpackedBytes().toBytes(), props.models().maxEntries());
     }

@@ -1,18 +1,19 @@
 package dev.tagger.api;
 
-import dev.tagger.inference.ModelRegistry;
-import dev.tagger.inference.PredictorPool;
-import dev.tagger.inference.ServiceUnavailableException;
-import dev.tagger.inference.ServingModel;
+import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.model.ModelBundle;
+import dev.tagger.model.format.ModelBundleIO;
+import dev.tagger.serving.PredictorPool;
+import dev.tagger.serving.ServiceUnavailableException;
+import dev.tagger.serving.ServingModel;
+import dev.tagger.training.jobs.JobRunner;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.tagger.model.ModelBundleIO;
-import dev.tagger.training.jobs.JobRunner;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,10 +36,10 @@ import java.util.Map;
 public class ModelsController {
 
     private final PredictorPool pool;
-    private final ModelRegistry registry;
+    private final ModelCatalog registry;
     private final JobRunner jobs;
 
-    public ModelsController(PredictorPool pool, ModelRegistry registry, JobRunner jobs) {
+    public ModelsController(PredictorPool pool, ModelCatalog registry, JobRunner jobs) {
         this.pool = pool;
         this.registry = registry;
         this.jobs = jobs;

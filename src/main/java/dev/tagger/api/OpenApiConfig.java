@@ -1,6 +1,7 @@
 package dev.tagger.api;
 
 import dev.tagger.TaggerApplication;
+
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;

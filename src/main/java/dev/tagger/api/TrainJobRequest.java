@@ -1,20 +1,21 @@
 package dev.tagger.api;
 
-import dev.tagger.inference.ModelRegistry;
-import dev.tagger.model.BaseModels;
-import dev.tagger.model.BertConfig;
-import dev.tagger.model.ModelBundleIO;
-import dev.tagger.training.data.DatasetFormat;
-import dev.tagger.training.data.DatasetInfo;
-import dev.tagger.training.data.DatasetLimits;
-import dev.tagger.training.data.DatasetParser;
-import dev.tagger.training.data.DatasetProblem;
-import dev.tagger.training.data.DatasetReport;
-import dev.tagger.training.data.DatasetStore;
-import dev.tagger.training.data.Example;
-import dev.tagger.training.jobs.DeployPolicy;
+import dev.tagger.datasets.DatasetFormat;
+import dev.tagger.datasets.DatasetInfo;
+import dev.tagger.datasets.DatasetParser;
+import dev.tagger.datasets.DatasetProblem;
+import dev.tagger.datasets.DatasetReport;
 import dev.tagger.training.jobs.TrainMode;
+import dev.tagger.catalog.ModelCatalog;
+import dev.tagger.datasets.DatasetLimits;
+import dev.tagger.datasets.DatasetStore;
+import dev.tagger.datasets.Example;
+import dev.tagger.model.BertConfig;
+import dev.tagger.model.format.BaseModels;
+import dev.tagger.model.format.ModelBundleIO;
+import dev.tagger.training.jobs.DeployPolicy;
 import dev.tagger.training.jobs.TrainSpec;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,7 +64,7 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
     private static final int DEFAULT_MAX_TOKENS = 128;
 
     /** What the parser needs to know about the service. */
-    public record Context(DatasetStore datasets, ModelRegistry models, DatasetLimits limits, int maxInlineExamples) {
+    public record Context(DatasetStore datasets, ModelCatalog models, DatasetLimits limits, int maxInlineExamples) {
     }
 
     public static TrainJobRequest parse(JsonNode body, Context ctx) {

@@ -1,13 +1,14 @@
 package dev.tagger.api;
 
+import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.inference.ModelRegistry;
-import dev.tagger.training.data.DatasetLimits;
-import dev.tagger.training.data.DatasetStore;
+import dev.tagger.datasets.DatasetLimits;
+import dev.tagger.datasets.DatasetStore;
 import dev.tagger.training.jobs.JobRunner;
 import dev.tagger.training.jobs.JobStatus;
 import dev.tagger.training.jobs.JobStore;
 import dev.tagger.training.jobs.TrainJob;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,7 +48,7 @@ public class TrainJobsController {
     private final TrainJobRequest.Context context;
     private final long eventsTimeoutMs;
 
-    public TrainJobsController(JobRunner runner, JobStore store, DatasetStore datasets, ModelRegistry models,
+    public TrainJobsController(JobRunner runner, JobStore store, DatasetStore datasets, ModelCatalog models,
                                DatasetLimits limits, TaggerProperties props) {
         this.runner = runner;
         this.store = store;

@@ -1,6 +1,7 @@
 package dev.tagger.api;
 
 import dev.tagger.config.TaggerProperties;
+
 import jakarta.servlet.MultipartConfigElement;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

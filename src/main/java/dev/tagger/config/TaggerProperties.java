@@ -1,6 +1,7 @@
 package dev.tagger.config;
 
-import dev.tagger.model.ScriptedEncoder;
+import dev.tagger.model.nn.ScriptedEncoder;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 

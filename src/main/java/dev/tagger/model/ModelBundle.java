@@ -1,5 +1,6 @@
 package dev.tagger.model;
 
+
 import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.Map;
 
 /**
  * A tagging model as its files describe it, held in Java memory: the unit that is trained, stored,
- * served and exported. {@link ModelBundleIO} reads and writes it; {@link TaggerModel} runs it.
+ * served and exported. {@code ModelBundleIO} reads and writes it; {@code TaggerModel} runs it.
  *
  * @param id           stable name of the model (directory name by default)
  * @param version      content digest of weights, thresholds and labels (changes whenever they do)

@@ -25,7 +25,7 @@ public enum Pooling {
     }
 
     /** The pooling's number in {@code bert_encoder.torchscript}. */
-    int ordinalInScript() {
+    public int ordinalInScript() {
         return switch (this) {
             case MEAN -> 0;
             case CLS -> 1;

@@ -1,6 +1,7 @@
 package dev.tagger.security;
 
 import dev.tagger.config.SecurityProperties;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,14 @@
 package dev.tagger.training;
 
+import dev.tagger.engine.TorchEngine;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.text.TokenizedText;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.tagger.engine.TorchEngine;
-import dev.tagger.inference.TokenizedText;
-import dev.tagger.model.TaggerModel;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,7 +45,7 @@ public final class EncoderTrainer {
     }
 
     /**
-     * @param groups indexes into {@link dev.tagger.model.BertEncoder#parameterGroups()} (0 the embeddings,
+     * @param groups indexes into {@link dev.tagger.model.nn.BertEncoder#parameterGroups()} (0 the embeddings,
      *               1 + L layer L) to train; the head always trains
      * @param texts  tokenized training texts
      * @param truth  [texts][labels]

@@ -1,9 +1,10 @@
 package dev.tagger.training;
 
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.text.TokenizedText;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.tagger.inference.TokenizedText;
-import dev.tagger.model.TaggerModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;

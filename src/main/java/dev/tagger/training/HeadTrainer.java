@@ -1,5 +1,9 @@
 package dev.tagger.training;
 
+import dev.tagger.engine.TorchEngine;
+import dev.tagger.model.HostTensor;
+import dev.tagger.model.nn.ClassificationHead;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -10,9 +14,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.GradientCollector;
-import dev.tagger.engine.TorchEngine;
-import dev.tagger.model.ClassificationHead;
-import dev.tagger.model.HostTensor;
 
 import java.nio.FloatBuffer;
 import java.util.List;

@@ -1,7 +1,8 @@
 package dev.tagger.api;
 
-import dev.tagger.ServiceTestBase;
 import dev.tagger.TestData;
+import dev.tagger.ServiceTestBase;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

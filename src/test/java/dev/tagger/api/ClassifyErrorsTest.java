@@ -1,6 +1,7 @@
 package dev.tagger.api;
 
 import dev.tagger.ServiceTestBase;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

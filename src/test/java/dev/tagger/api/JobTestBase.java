@@ -1,7 +1,8 @@
 package dev.tagger.api;
 
 import dev.tagger.ServiceTestBase;
-import dev.tagger.training.data.Example;
+import dev.tagger.datasets.Example;
+
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;

@@ -1,13 +1,14 @@
 package dev.tagger.api;
 
-import ai.djl.Device;
-import dev.tagger.ServiceTestBase;
-import dev.tagger.inference.ModelRegistry;
-import dev.tagger.model.Archives;
 import dev.tagger.model.ModelBundle;
-import dev.tagger.model.ScriptedEncoder;
-import dev.tagger.model.TaggerModel;
+import dev.tagger.model.nn.ScriptedEncoder;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.ServiceTestBase;
+import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.model.TinyBert;
+import dev.tagger.model.format.Archives;
+
+import ai.djl.Device;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class ModelImportApiTest extends ServiceTestBase {
     private static final String DEFAULT_MODEL = "goemotions-minilm";
 
     @Autowired
-    ModelRegistry registry;
+    ModelCatalog registry;
 
     @TempDir
     Path tmp;

@@ -1,8 +1,9 @@
 package dev.tagger.api;
 
 import dev.tagger.ServiceTestBase;
-import dev.tagger.model.Archives;
 import dev.tagger.model.TinyBert;
+import dev.tagger.model.format.Archives;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

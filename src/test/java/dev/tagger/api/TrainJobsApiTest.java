@@ -1,6 +1,7 @@
 package dev.tagger.api;
 
 import dev.tagger.TrainingTexts;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

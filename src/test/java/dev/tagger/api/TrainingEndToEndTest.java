@@ -1,7 +1,8 @@
 package dev.tagger.api;
 
 import dev.tagger.TestData;
-import dev.tagger.training.data.Example;
+import dev.tagger.datasets.Example;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -1,7 +1,8 @@
 package dev.tagger.bench;
 
 import dev.tagger.model.HostTensor;
-import dev.tagger.model.Safetensors;
+import dev.tagger.model.format.Safetensors;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

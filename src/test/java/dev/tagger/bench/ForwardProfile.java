@@ -1,13 +1,14 @@
 package dev.tagger.bench;
 
-import ai.djl.Device;
+import dev.tagger.text.TokenizedText;
 import dev.tagger.engine.TorchEngine;
-import dev.tagger.inference.InferenceConfig;
-import dev.tagger.inference.TokenizedText;
 import dev.tagger.model.ModelBundle;
-import dev.tagger.model.ModelBundleIO;
-import dev.tagger.model.ScriptedEncoder;
-import dev.tagger.model.TaggerModel;
+import dev.tagger.model.format.ModelBundleIO;
+import dev.tagger.model.nn.ScriptedEncoder;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.catalog.CatalogConfig;
+
+import ai.djl.Device;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ public final class ForwardProfile {
     public static void main(String[] args) {
         TorchEngine.start();
         TorchEngine.noGradOnThisThread();
-        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(InferenceConfig.DEFAULT_MODEL), "profile");
+        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "profile");
         String kind = System.getProperty("encoder", "int8");
         System.out.println("encoder: " + kind + ", intra-op threads " + ai.djl.pytorch.jni.JniUtils.getNumThreads());
         try (TaggerModel model = kind.equals("eager") ? TaggerModel.load(bundle, Device.cpu())

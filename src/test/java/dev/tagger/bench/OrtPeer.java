@@ -1,11 +1,12 @@
 package dev.tagger.bench;
 
+import dev.tagger.text.TextTokenizer;
+import dev.tagger.text.TokenizedText;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.tagger.inference.TextTokenizer;
-import dev.tagger.inference.TokenizedText;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

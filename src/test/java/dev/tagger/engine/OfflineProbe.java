@@ -1,11 +1,12 @@
 package dev.tagger.engine;
 
+import dev.tagger.model.ModelBundle;
+import dev.tagger.model.format.ModelBundleIO;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.catalog.CatalogConfig;
+
 import ai.djl.Device;
 import ai.djl.util.Utils;
-import dev.tagger.inference.InferenceConfig;
-import dev.tagger.model.ModelBundle;
-import dev.tagger.model.ModelBundleIO;
-import dev.tagger.model.TaggerModel;
 
 import java.util.List;
 
@@ -17,7 +18,7 @@ public final class OfflineProbe {
 
     public static void main(String[] args) {
         TorchEngine.start();
-        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(InferenceConfig.DEFAULT_MODEL), "probe");
+        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "probe");
         try (TaggerModel model = TaggerModel.load(bundle, Device.cpu())) {
             float[][] p = model.probabilities(List.of(model.tokenizer().tokenize("Thank you so much!")));
             System.out.println("offline=" + Utils.isOfflineMode() + " labels=" + p[0].length);

@@ -1,6 +1,7 @@
 package dev.tagger.metrics;
 
 import dev.tagger.ServiceTestBase;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

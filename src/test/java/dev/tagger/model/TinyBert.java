@@ -1,5 +1,7 @@
 package dev.tagger.model;
 
+import dev.tagger.model.format.Safetensors;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;

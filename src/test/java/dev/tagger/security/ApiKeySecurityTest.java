@@ -1,6 +1,7 @@
 package dev.tagger.security;
 
 import dev.tagger.ServiceTestBase;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,10 +1,13 @@
 package dev.tagger.security;
 
+import dev.tagger.config.SecurityProperties;
+import static dev.tagger.security.ApiKeys.Role.ADMIN;
+import static dev.tagger.security.ApiKeys.Role.CLASSIFY;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.tagger.config.SecurityProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,8 +18,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-import static dev.tagger.security.ApiKeys.Role.ADMIN;
-import static dev.tagger.security.ApiKeys.Role.CLASSIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,14 +1,15 @@
 package dev.tagger.training;
 
-import ai.djl.Device;
+import dev.tagger.model.nn.ScriptedEncoder;
+import dev.tagger.text.TokenizedText;
 import dev.tagger.TestData;
 import dev.tagger.engine.TorchEngine;
-import dev.tagger.inference.InferenceConfig;
-import dev.tagger.inference.TokenizedText;
 import dev.tagger.model.ModelBundle;
-import dev.tagger.model.ModelBundleIO;
-import dev.tagger.model.ScriptedEncoder;
-import dev.tagger.model.TaggerModel;
+import dev.tagger.model.format.ModelBundleIO;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.catalog.CatalogConfig;
+
+import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class DefaultModelQualityTest {
         LabelledTexts dev = LabelledTexts.readGoEmotions(data.resolve("dev.tsv"), data.resolve("labels.txt"));
         TorchEngine.start();
         TorchEngine.noGradOnThisThread();
-        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(InferenceConfig.DEFAULT_MODEL), "goemotions-minilm");
+        ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "goemotions-minilm");
         assertThat(bundle.labels()).isEqualTo(dev.labels());
         float[][] probs;
         try (TaggerModel model = TaggerModel.load(bundle, Device.cpu())) {
@@ -46,14 +47,14 @@ class DefaultModelQualityTest {
         assertThat(r.macroF1()).isGreaterThanOrEqualTo(0.40);
 
         // The serving encoders (TorchScript): fp32 must be the same model; int8 must keep its quality.
-        double crossFitFp32 = TrainHeadCommand.crossFittedMacroF1(probs, dev, 5);
+        double crossFitFp32 = CrossFit.macroF1(probs, dev, 5);
         for (ScriptedEncoder.Precision precision : ScriptedEncoder.Precision.values()) {
             float[][] served;
             try (TaggerModel model = TaggerModel.loadForServing(bundle, Device.cpu(), precision)) {
                 served = score(model, dev);
             }
             Evaluation.Report s = Evaluation.evaluate(dev.labels(), served, dev.truth(), bundle.thresholds());
-            double crossFit = TrainHeadCommand.crossFittedMacroF1(served, dev, 5);
+            double crossFit = CrossFit.macroF1(served, dev, 5);
             double maxDiff = 0;
             double sumDiff = 0;
             long flips = 0;

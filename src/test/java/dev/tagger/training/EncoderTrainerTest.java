@@ -1,17 +1,18 @@
 package dev.tagger.training;
 
-import ai.djl.Device;
 import dev.tagger.TrainingTexts;
+import dev.tagger.datasets.Example;
 import dev.tagger.engine.TorchEngine;
-import dev.tagger.inference.TokenizedText;
-import dev.tagger.model.BaseModels;
-import dev.tagger.model.ClassificationHead;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.Pooling;
-import dev.tagger.model.TaggerModel;
 import dev.tagger.model.WeightSet;
-import dev.tagger.training.data.Example;
+import dev.tagger.model.format.BaseModels;
+import dev.tagger.model.nn.ClassificationHead;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.text.TokenizedText;
+
+import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

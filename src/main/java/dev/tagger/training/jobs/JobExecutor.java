@@ -1,33 +1,36 @@
 package dev.tagger.training.jobs;
 
-import ai.djl.Device;
-import dev.tagger.config.TaggerProperties;
-import dev.tagger.engine.TorchEngine;
-import dev.tagger.inference.ModelRegistry;
-import dev.tagger.inference.Predictor;
-import dev.tagger.inference.ServiceUnavailableException;
-import dev.tagger.inference.ServingModel;
-import dev.tagger.inference.TokenizedText;
-import dev.tagger.model.BaseModels;
+import dev.tagger.datasets.DatasetSplitter;
+import dev.tagger.datasets.Example;
 import dev.tagger.model.BertConfig;
-import dev.tagger.model.ClassificationHead;
-import dev.tagger.model.HostTensor;
-import dev.tagger.model.ModelBundle;
 import dev.tagger.model.Pooling;
-import dev.tagger.model.TaggerModel;
-import dev.tagger.model.WeightSet;
-import dev.tagger.training.EncoderTrainer;
-import dev.tagger.training.Evaluation;
+import dev.tagger.model.format.BaseModels;
+import dev.tagger.model.nn.ClassificationHead;
+import dev.tagger.model.nn.Predictor;
+import dev.tagger.serving.ServiceUnavailableException;
+import dev.tagger.serving.PredictorPool;
+import dev.tagger.serving.ServingModel;
 import dev.tagger.training.Features;
-import dev.tagger.training.HeadTrainer;
-import dev.tagger.training.LabelledTexts;
 import dev.tagger.training.Losses;
 import dev.tagger.training.StepListener;
+import dev.tagger.catalog.ModelCatalog;
+import dev.tagger.config.TaggerProperties;
+import dev.tagger.datasets.DatasetStore;
+import dev.tagger.engine.TorchEngine;
+import dev.tagger.model.HostTensor;
+import dev.tagger.model.ModelBundle;
+import dev.tagger.model.WeightSet;
+import dev.tagger.model.nn.TaggerModel;
+import dev.tagger.text.TokenizedText;
+import dev.tagger.training.EncoderTrainer;
+import dev.tagger.training.CrossFit;
+import dev.tagger.training.Evaluation;
+import dev.tagger.training.HeadTrainer;
+import dev.tagger.training.LabelledTexts;
+import dev.tagger.training.ModelCard;
 import dev.tagger.training.ThresholdTuner;
-import dev.tagger.training.TrainHeadCommand;
-import dev.tagger.training.data.DatasetSplitter;
-import dev.tagger.training.data.DatasetStore;
-import dev.tagger.training.data.Example;
+
+import ai.djl.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,13 +58,16 @@ public class JobExecutor {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DatasetStore datasets;
-    private final ModelRegistry models;
+    private final ModelCatalog models;
+    private final PredictorPool pool;
     private final JobStore jobs;
     private final TaggerProperties.Training settings;
 
-    public JobExecutor(DatasetStore datasets, ModelRegistry models, JobStore jobs, TaggerProperties props) {
+    public JobExecutor(DatasetStore datasets, ModelCatalog models, PredictorPool pool, JobStore jobs,
+                       TaggerProperties props) {
         this.datasets = datasets;
         this.models = models;
+        this.pool = pool;
         this.jobs = jobs;
         this.settings = props.training();
     }
@@ -131,8 +137,8 @@ public class JobExecutor {
         LabelledTexts val = data.validation();
         float[] thresholds = ThresholdTuner.tune(probs, val.truth(), spec.labels().size(), p.minPositives());
         Evaluation.Report report = Evaluation.evaluate(spec.labels(), probs, val.truth(), thresholds);
-        double crossFit = TrainHeadCommand.crossFittedMacroF1(probs, val, p.minPositives());
-        ObjectNode metrics = TrainHeadCommand.metricsJson(report, crossFit);
+        double crossFit = CrossFit.macroF1(probs, val, p.minPositives());
+        ObjectNode metrics = ModelCard.metrics(report, crossFit);
         ObjectNode baseline = metrics.putObject("baseline");
         baseline.put("macro_f1", run.baselineScores().macroF1());
         baseline.put("micro_f1", run.baselineScores().microF1());
@@ -357,7 +363,7 @@ public class JobExecutor {
         String servingId;
         double serving;
         try {
-            Map.Entry<String, Double> s = models.withServing(m -> Map.entry(m.bundle().id(),
+            Map.Entry<String, Double> s = pool.withCurrent(m -> Map.entry(m.bundle().id(),
                     servingMacroF1(m, validation, minPositives, control)));
             servingId = s.getKey();
             serving = s.getValue();
@@ -402,7 +408,7 @@ public class JobExecutor {
                 probs[i][j] = own[i][k];
             }
         }
-        return TrainHeadCommand.crossFittedMacroF1(probs, validation, minPositives);
+        return CrossFit.macroF1(probs, validation, minPositives);
     }
 
     private ObjectNode card(TrainJob job, TrainMode mode, ModelBundle start, Data data, ObjectNode metrics,

@@ -1,8 +1,9 @@
 package dev.tagger.training.jobs;
 
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.inference.ServiceUnavailableException;
-import dev.tagger.training.data.Example;
+import dev.tagger.datasets.Example;
+import dev.tagger.serving.ServiceUnavailableException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;

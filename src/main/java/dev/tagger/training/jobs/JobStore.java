@@ -1,8 +1,9 @@
 package dev.tagger.training.jobs;
 
-import dev.tagger.model.AtomicFiles;
-import dev.tagger.training.StoreIds;
-import dev.tagger.training.data.Example;
+import dev.tagger.datasets.Example;
+import dev.tagger.io.AtomicFiles;
+import dev.tagger.io.StoreIds;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;

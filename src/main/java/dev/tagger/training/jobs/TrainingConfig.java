@@ -1,8 +1,9 @@
 package dev.tagger.training.jobs;
 
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.training.data.DatasetLimits;
-import dev.tagger.training.data.DatasetStore;
+import dev.tagger.datasets.DatasetLimits;
+import dev.tagger.datasets.DatasetStore;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,6 +1,7 @@
 package dev.tagger.training.jobs;
 
-import dev.tagger.training.data.Example;
+import dev.tagger.datasets.Example;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

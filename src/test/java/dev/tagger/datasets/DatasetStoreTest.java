@@ -1,0 +1,319 @@
+package dev.tagger.datasets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatasetStoreTest {
+
+    private static final String JSONL = """
+            {"text": "I love it", "labels": ["joy", "love"]}
+            {"text": "meh", "labels": []}
+            {"text": "grr", "labels": ["anger"], "id": 3}
+            """;
+
+    @TempDir
+    Path root;
+
+    private static InputStream stream(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static DatasetSaveResult save(DatasetStore store, String name, String jsonl) throws IOException {
+        return store.save(name, DatasetFormat.JSONL, stream(jsonl), null, DatasetLimits.DEFAULTS);
+    }
+
+    @Test
+    void savesNormalisedDataAndMetadataAndSurvivesARestart() throws IOException {
+        Instant created = Instant.parse("2025-03-04T05:06:07.123Z");
+        DatasetStore store = new DatasetStore(root, Clock.fixed(created, ZoneOffset.UTC));
+
+        DatasetSaveResult result = store.save("  feelings  ", DatasetFormat.JSONL, stream(JSONL), null,
+                DatasetLimits.DEFAULTS);
+
+        assertThat(result.ok()).isTrue();
+        assertThat(result.problems()).isEmpty();
+        DatasetInfo info = result.dataset();
+        assertThat(info.id()).matches("[a-z0-9]+-[a-z0-9]{6}");
+        assertThat(info.name()).isEqualTo("feelings");
+        assertThat(info.createdAt()).isEqualTo(created);
+        assertThat(info.format()).isEqualTo(DatasetFormat.JSONL);
+        assertThat(info.bytes()).isEqualTo(JSONL.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(info.rows()).isEqualTo(3);
+        assertThat(info.labels()).containsExactly("anger", "joy", "love");
+        assertThat(info.stats().unlabeled()).isEqualTo(1);
+
+        Path dir = root.resolve("datasets").resolve(info.id());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("data.jsonl", "meta.json");
+        }
+        assertThat(Files.readAllLines(dir.resolve("data.jsonl"))).containsExactly(
+                "{\"text\":\"I love it\",\"labels\":[\"joy\",\"love\"]}",
+                "{\"text\":\"meh\",\"labels\":[]}",
+                "{\"text\":\"grr\",\"labels\":[\"anger\"]}");
+        JsonNode meta = JsonMapper.builder().build().readTree(dir.resolve("meta.json").toFile());
+        assertThat(meta.get("id").stringValue()).isEqualTo(info.id());
+        assertThat(meta.get("name").stringValue()).isEqualTo("feelings");
+        assertThat(meta.get("createdAt").stringValue()).isEqualTo("2025-03-04T05:06:07.123Z");
+        assertThat(meta.get("format").stringValue()).isEqualTo("JSONL");
+        assertThat(meta.at("/stats/rows").asLong()).isEqualTo(3);
+        assertThat(meta.at("/stats/labelCounts/joy").asLong()).isEqualTo(1);
+        assertThat(meta.at("/stats/textLength/max").asInt()).isEqualTo(9);
+
+        List<Example> expected = List.of(Example.of("I love it", "joy", "love"), Example.of("meh"),
+                Example.of("grr", "anger"));
+        assertThat(store.get(info.id())).contains(info);
+        assertThat(store.list()).containsExactly(info);
+        assertThat(store.load(info.id())).isEqualTo(expected);
+
+        DatasetStore restarted = new DatasetStore(root);
+        assertThat(restarted.get(info.id())).contains(info);
+        assertThat(restarted.list()).containsExactly(info);
+        assertThat(restarted.load(info.id())).isEqualTo(expected);
+        assertNoTemporaries();
+    }
+
+    @Test
+    void csvAndTsvUploadsAreStoredAsJsonl() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        DatasetSaveResult csv = store.save("csv", DatasetFormat.CSV,
+                stream("text,labels\n\"a, b\",x;y\n\"multi\nline\",\n"), null, DatasetLimits.DEFAULTS);
+        DatasetSaveResult tsv = store.save("tsv", DatasetFormat.TSV, stream("first\t1,0\tid1\nsecond\t2\tid2\n"),
+                List.of("neutral", "joy", "anger"), DatasetLimits.DEFAULTS);
+        assertThat(csv.ok()).isTrue();
+        assertThat(tsv.ok()).isTrue();
+        assertThat(store.load(csv.dataset().id())).containsExactly(Example.of("a, b", "x", "y"),
+                Example.of("multi\nline"));
+        assertThat(store.load(tsv.dataset().id())).containsExactly(Example.of("first", "joy", "neutral"),
+                Example.of("second", "anger"));
+        assertThat(tsv.dataset().labels()).containsExactly("neutral", "joy", "anger");
+        assertThat(tsv.dataset().stats().labelCounts()).containsEntry("neutral", 1L).containsEntry("joy", 1L)
+                .containsEntry("anger", 1L);
+        assertThat(Files.readString(root.resolve("datasets").resolve(csv.dataset().id()).resolve("data.jsonl")))
+                .isEqualTo("{\"text\":\"a, b\",\"labels\":[\"x\",\"y\"]}\n{\"text\":\"multi\\nline\",\"labels\":[]}\n");
+    }
+
+    @Test
+    void failedUploadReturnsProblemsAndLeavesNothingBehind() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        DatasetSaveResult result = save(store, "bad", """
+                {"text": "fine", "labels": []}
+                not json
+                {"text": "", "labels": []}
+                """);
+        assertThat(result.ok()).isFalse();
+        assertThat(result.dataset()).isNull();
+        assertThat(result.problemCount()).isEqualTo(2);
+        assertThat(result.problems()).extracting(DatasetProblem::line).containsExactly(2L, 3L);
+        assertThat(store.list()).isEmpty();
+        assertThat(root.resolve("datasets")).isEmptyDirectory();
+        assertNoTemporaries();
+    }
+
+    @Test
+    void oversizedUploadIsNotReadPastTheLimit() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        AtomicLong read = new AtomicLong();
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                read.incrementAndGet();
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                read.addAndGet(len);
+                return len;
+            }
+        };
+        DatasetSaveResult result = store.save("big", DatasetFormat.JSONL, endless, null,
+                DatasetLimits.DEFAULTS.withMaxBytes(1000));
+        assertThat(result.ok()).isFalse();
+        assertThat(result.problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("maxBytes").contains("1,000"));
+        assertThat(read.get()).isEqualTo(1001);
+        assertThat(root.resolve("datasets")).isEmptyDirectory();
+        assertNoTemporaries();
+    }
+
+    @Test
+    void failingStreamThrowsAndLeavesNothingBehind() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        InputStream broken = new FilterInputStream(stream(JSONL)) {
+            private int calls;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (++calls > 1) {
+                    throw new IOException("connection reset");
+                }
+                return super.read(b, off, Math.min(len, 10));
+            }
+        };
+        assertThatThrownBy(() -> store.save("x", DatasetFormat.JSONL, broken, null, DatasetLimits.DEFAULTS))
+                .isInstanceOf(IOException.class).hasMessage("connection reset");
+        assertThat(root.resolve("datasets")).isEmptyDirectory();
+        assertNoTemporaries();
+    }
+
+    @Test
+    void blankOrOverlongNameIsAProblem() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        assertThat(save(store, "  ", JSONL).problems())
+                .containsExactly(new DatasetProblem(0, "name", "name is blank"));
+        assertThat(save(store, null, JSONL).ok()).isFalse();
+        assertThat(save(store, "n".repeat(201), JSONL).problems()).extracting(DatasetProblem::field)
+                .containsExactly("name");
+        assertThat(save(store, "n".repeat(200), JSONL).ok()).isTrue();
+    }
+
+    @Test
+    void deleteRemovesTheDatasetForGood() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        String keep = save(store, "keep", JSONL).dataset().id();
+        String id = save(store, "gone", JSONL).dataset().id();
+
+        assertThat(store.delete(id)).isTrue();
+        assertThat(store.get(id)).isEmpty();
+        assertThatThrownBy(() -> store.load(id)).isInstanceOf(DatasetNotFoundException.class)
+                .hasMessageContaining(id);
+        assertThat(store.list()).extracting(DatasetInfo::id).containsExactly(keep);
+        assertThat(store.delete(id)).isFalse();
+        assertThat(root.resolve("datasets").resolve(id)).doesNotExist();
+        assertNoTemporaries();
+        assertThat(new DatasetStore(root).list()).extracting(DatasetInfo::id).containsExactly(keep);
+    }
+
+    @Test
+    void unknownIdsAreAbsent() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        assertThat(store.get("nope")).isEmpty();
+        assertThatThrownBy(() -> store.load("nope")).isInstanceOf(DatasetNotFoundException.class);
+        assertThat(store.delete("nope")).isFalse();
+    }
+
+    @Test
+    void idsThatCouldEscapeTheStoreAreRejected() throws IOException {
+        DatasetStore store = new DatasetStore(root);
+        for (String bad : new String[] {"../x", "..", ".", "a/b", "a\\b", "", "a.b", "a b", "é", "x".repeat(65),
+                "/etc/passwd"}) {
+            assertThatThrownBy(() -> store.get(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.load(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.delete(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> store.get(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DatasetStore.checkId("Ab_9-z")).isEqualTo("Ab_9-z");
+    }
+
+    @Test
+    void listIsOldestFirstAndSkipsDirectoriesWithoutMetadata() throws IOException {
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        DatasetStore store = new DatasetStore(root, clock);
+        String first = save(store, "first", JSONL).dataset().id();
+        clock.advance(Duration.ofMinutes(1));
+        String second = save(store, "second", JSONL).dataset().id();
+        clock.advance(Duration.ofMinutes(1));
+        String third = save(store, "third", JSONL).dataset().id();
+        Files.createDirectories(root.resolve("datasets").resolve("stray"));
+        Files.createDirectories(root.resolve("datasets").resolve("broken"));
+        Files.writeString(root.resolve("datasets").resolve("broken").resolve("meta.json"), "{oops");
+
+        assertThat(store.list()).extracting(DatasetInfo::id).containsExactly(first, second, third);
+        assertThat(store.list()).extracting(DatasetInfo::name).containsExactly("first", "second", "third");
+        assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void staleTemporariesAreCleanedOnStartButFreshOnesAreKept() throws IOException {
+        Path tmp = root.resolve("tmp");
+        Files.createDirectories(tmp.resolve("upload-old"));
+        Files.writeString(tmp.resolve("upload-old").resolve("upload"), "partial");
+        Files.setLastModifiedTime(tmp.resolve("upload-old"), FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        Files.createDirectories(tmp.resolve("upload-new"));
+
+        new DatasetStore(root);
+
+        assertThat(tmp.resolve("upload-old")).doesNotExist();
+        assertThat(tmp.resolve("upload-new")).exists();
+    }
+
+    @Test
+    void storesGoEmotionsDev() throws IOException {
+        Path dir = DatasetParserTsvTest.goEmotions();
+        long lines;
+        try (Stream<String> s = Files.lines(dir.resolve("dev.tsv"))) {
+            lines = s.count();
+        }
+        DatasetStore store = new DatasetStore(root);
+        DatasetSaveResult result;
+        try (InputStream in = Files.newInputStream(dir.resolve("dev.tsv"))) {
+            result = store.save("goemotions dev", DatasetFormat.TSV, in,
+                    DatasetParser.readLabels(dir.resolve("labels.txt")), DatasetLimits.DEFAULTS);
+        }
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.dataset().rows()).isEqualTo(lines);
+        assertThat(result.dataset().labels()).hasSize(28);
+        assertThat(result.dataset().bytes()).isEqualTo(Files.size(dir.resolve("dev.tsv")));
+        List<Example> loaded = new DatasetStore(root).load(result.dataset().id());
+        assertThat(loaded).hasSize((int) lines);
+        assertThat(loaded).allMatch(e -> !e.labels().isEmpty());
+    }
+
+    private void assertNoTemporaries() throws IOException {
+        Path tmp = root.resolve("tmp");
+        try (Stream<Path> entries = Files.list(tmp)) {
+            assertThat(entries).as("leftovers in " + tmp).isEmpty();
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

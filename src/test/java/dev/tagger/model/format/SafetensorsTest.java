@@ -1,0 +1,103 @@
+package dev.tagger.model.format;
+
+import dev.tagger.model.HostTensor;
+import dev.tagger.model.ModelFormatException;
+import dev.tagger.model.WeightSet;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The safetensors reader and writer against bytes laid out by hand. */
+class SafetensorsTest {
+
+    static byte[] file(String header, byte[] data) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).put(data);
+        return b.array();
+    }
+
+    @Test
+    void readsF32F16AndBf16() throws Exception {
+        ByteBuffer d = ByteBuffer.allocate(8 + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        d.putFloat(1.5f).putFloat(-2f);                 // F32 [2]
+        d.putShort((short) 0x3C00).putShort((short) 0xC000); // F16 1.0, -2.0
+        d.putShort((short) 0x3FC0).putShort((short) 0x4040); // BF16 1.5, 3.0
+        String header = "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[8,12]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1,2],\"data_offsets\":[12,16]}}";
+        Map<String, HostTensor> t = Safetensors.read(new ByteArrayInputStream(file(header, d.array())));
+        assertThat(t.get("a").data()).containsExactly(1.5f, -2f);
+        assertThat(t.get("h").data()).containsExactly(1f, -2f);
+        assertThat(t.get("b").data()).containsExactly(1.5f, 3f);
+        assertThat(t.get("b").shape()).containsExactly(1, 2);
+    }
+
+    @Test
+    void halfPrecisionEdgeCases() {
+        assertThat(Safetensors.halfToFloat((short) 0x7BFF)).isEqualTo(65504f);
+        assertThat(Safetensors.halfToFloat((short) 0x0001)).isEqualTo(5.9604645e-8f);
+        assertThat(Safetensors.halfToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(Float.isNaN(Safetensors.halfToFloat((short) 0x7E00))).isTrue();
+        assertThat(Safetensors.halfToFloat((short) 0x8000)).isEqualTo(-0f);
+    }
+
+    @Test
+    void writesSortedNamesWithAnAlignedHeaderAndReadsThemBack() throws Exception {
+        Map<String, HostTensor> in = new LinkedHashMap<>();
+        in.put("z.weight", new HostTensor(new long[] {2, 2}, new float[] {1, 2, 3, 4}));
+        in.put("a.bias", new HostTensor(new long[] {3}, new float[] {5, 6, 7}));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Safetensors.write(in, Map.of("format", "pt"), out);
+        byte[] bytes = out.toByteArray();
+        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(headerLen % 8).isZero();
+        String header = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        assertThat(header.indexOf("a.bias")).isLessThan(header.indexOf("z.weight"));
+        assertThat(header).contains("\"data_offsets\":[0,12]").contains("\"data_offsets\":[12,28]");
+        Map<String, HostTensor> back = Safetensors.read(new ByteArrayInputStream(bytes));
+        assertThat(back).isEqualTo(in);
+    }
+
+    @Test
+    void refusesUnknownDtypesAndTruncatedData() {
+        String header = "{\"x\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}";
+        assertThatThrownBy(() -> Safetensors.read(new ByteArrayInputStream(file(header, new byte[8]))))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("'x'").hasMessageContaining("F64");
+        String h2 = "{\"y\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
+        assertThatThrownBy(() -> Safetensors.read(new ByteArrayInputStream(file(h2, new byte[8]))))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("'y'");
+    }
+
+    @Test
+    void integerBuffersSuchAsPositionIdsAreSkipped() throws Exception {
+        String header = "{\"ids\":{\"dtype\":\"I64\",\"shape\":[1,2],\"data_offsets\":[0,16]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]}}";
+        byte[] data = new byte[20];
+        data[19] = 0x3f;
+        data[18] = (byte) 0x80;
+        Map<String, HostTensor> t = Safetensors.read(new ByteArrayInputStream(file(header, data)));
+        assertThat(t).containsOnlyKeys("w");
+        assertThat(t.get("w").data()).containsExactly(1f);
+        assertThat(Safetensors.names(file(header, data))).containsExactly("ids", "w");
+    }
+
+    @Test
+    void aMisShapedTensorIsNamedWithBothShapes() {
+        WeightSet w = new WeightSet(Map.of("bert.embeddings.LayerNorm.weight", new HostTensor(new long[] {3}, new float[3])));
+        assertThatThrownBy(() -> w.require("embeddings.LayerNorm.weight", 384))
+                .hasMessageContaining("embeddings.LayerNorm.weight").hasMessageContaining("[3]").hasMessageContaining("[384]");
+        assertThatThrownBy(() -> w.require("encoder.layer.0.output.dense.bias", 384))
+                .hasMessageContaining("missing tensor 'encoder.layer.0.output.dense.bias'");
+    }
+}
