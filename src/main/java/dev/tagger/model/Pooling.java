@@ -3,7 +3,12 @@ package dev.tagger.model;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** How the token states of a text become one vector for the classifier. */
+/**
+ * How the token states of a text become one vector for the classifier. Each pooling is written twice, once for
+ * the eager network ({@code nn.ClassificationHead}) and once in the serving module's TorchScript source
+ * ({@code nn/bert_encoder.torchscript}); this enum is the one place that names them for both, and
+ * {@code PoolingParityTest} holds the two to the same numbers for every value.
+ */
 public enum Pooling {
     /** The [CLS] token's state. */
     CLS,
@@ -24,16 +29,29 @@ public enum Pooling {
         }
     }
 
-    /** The pooling's number in {@code bert_encoder.torchscript}. */
-    public int ordinalInScript() {
-        return switch (this) {
-            case MEAN -> 0;
-            case CLS -> 1;
-            case POOLER -> 2;
-        };
-    }
-
+    /** The name in bundles (config.json's {@code tagger.pooling}) and in the API. */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The placeholder that stands for this pooling in the TorchScript source, e.g. {@code ${POOLING_MEAN}}: the
+     * script compares {@code ${POOLING}} with these names and never with a number.
+     */
+    public String scriptPlaceholder() {
+        return "${POOLING_" + name() + "}";
+    }
+
+    /**
+     * The number both {@code ${POOLING}} and {@link #scriptPlaceholder()} become when the source is compiled. It
+     * only has to tell the values apart within one compiled module, so it is never stored.
+     */
+    public int scriptCode() {
+        return ordinal();
+    }
+
+    /** Whether the pooling has weights of its own (the pooler's dense layer) besides the classifier's. */
+    public boolean hasDenseLayer() {
+        return this == POOLER;
     }
 }

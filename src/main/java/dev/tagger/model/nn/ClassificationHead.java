@@ -53,8 +53,8 @@ public final class ClassificationHead implements AutoCloseable {
                                             boolean normalize, float dropout, NDManager parent) {
         HostTensor w = weights.require(WEIGHT, labels, hidden);
         HostTensor b = weights.require(BIAS, labels);
-        HostTensor pw = pooling == Pooling.POOLER ? weights.require(POOLER_WEIGHT, hidden, hidden) : null;
-        HostTensor pb = pooling == Pooling.POOLER ? weights.require(POOLER_BIAS, hidden) : null;
+        HostTensor pw = pooling.hasDenseLayer() ? weights.require(POOLER_WEIGHT, hidden, hidden) : null;
+        HostTensor pb = pooling.hasDenseLayer() ? weights.require(POOLER_BIAS, hidden) : null;
         NDManager m = parent.newSubManager();
         return new ClassificationHead(m, pooling, normalize, dropout, load(m, w), load(m, b),
                 pw == null ? null : load(m, pw), pb == null ? null : load(m, pb));
@@ -85,19 +85,22 @@ public final class ClassificationHead implements AutoCloseable {
         return normalize;
     }
 
-    /** [batch, seq, hidden] + int64 mask [batch, seq] (null: no padding) -> [batch, hidden]. */
+    /**
+     * [batch, seq, hidden] + int64 mask [batch, seq] (null: no padding) -> [batch, hidden]. The scripted twin is
+     * {@code classify} in {@code bert_encoder.torchscript}.
+     */
     public NDArray pool(NDArray hidden, NDArray attentionMask) {
-        NDArray pooled;
-        if (pooling == Pooling.CLS) {
-            pooled = hidden.get(":, 0, :");
-        } else if (pooling == Pooling.POOLER) {
-            pooled = Linear.linear(hidden.get(":, 0, :"), poolerWeight, poolerBias).singletonOrThrow().tanh();
-        } else if (attentionMask == null) {
-            pooled = hidden.mean(new int[] {1});
-        } else {
-            NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(2);
-            pooled = hidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}));
-        }
+        NDArray pooled = switch (pooling) {
+            case CLS -> hidden.get(":, 0, :");
+            case POOLER -> Linear.linear(hidden.get(":, 0, :"), poolerWeight, poolerBias).singletonOrThrow().tanh();
+            case MEAN -> {
+                if (attentionMask == null) {
+                    yield hidden.mean(new int[] {1});
+                }
+                NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(2);
+                yield hidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}));
+            }
+        };
         if (normalize) {
             pooled = pooled.div(pooled.norm(new int[] {1}, true).maximum(1e-12f));
         }

@@ -1,6 +1,7 @@
 package dev.tagger.model.nn;
 
 import dev.tagger.model.BertConfig;
+import dev.tagger.model.Pooling;
 import dev.tagger.text.TokenizedText;
 
 import ai.djl.Device;
@@ -98,14 +99,13 @@ public final class ScriptedEncoder implements AutoCloseable {
                                           List<TokenizedText> calibration, NDManager parent) {
         Precision precision = effectivePrecision(requested, parent.getDevice());
         BertConfig c = encoder.config();
-        String code = resourceText(SOURCE)
+        String code = withPoolings(resourceText(SOURCE), head.pooling())
                 .replace("${LAYERS}", Integer.toString(c.numLayers()))
                 .replace("${HIDDEN}", Integer.toString(c.hiddenSize()))
                 .replace("${HEADS}", Integer.toString(c.numHeads()))
                 .replace("${HEAD_SIZE}", Integer.toString(c.headSize()))
                 .replace("${EPS}", Double.toString(c.layerNormEps()))
                 .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())))
-                .replace("${POOLING}", Integer.toString(head.pooling().ordinalInScript()))
                 .replace("${NORMALIZE}", head.normalize() ? "True" : "False")
                 .replace("${CHUNK_ROWS}", Integer.toString(INT8_BLOCK_ROWS));
         byte[] archive = TorchScriptArchive.write("BertEncoder", code, List.of("weights", "absmax", "smooth", "anchors", "packed", "head"));
@@ -138,6 +138,22 @@ public final class ScriptedEncoder implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    /**
+     * Fills the pooling placeholders from {@link Pooling}: {@code ${POOLING}} with the head's code and each value's
+     * own placeholder with that value's code. A pooling the source has no branch for is refused here rather than
+     * silently served as another one.
+     */
+    static String withPoolings(String source, Pooling pooling) {
+        String code = source.replace("${POOLING}", Integer.toString(pooling.scriptCode()));
+        for (Pooling p : Pooling.values()) {
+            if (!code.contains(p.scriptPlaceholder())) {
+                throw new IllegalStateException(SOURCE + " has no branch for pooling " + p.key());
+            }
+            code = code.replace(p.scriptPlaceholder(), Integer.toString(p.scriptCode()));
+        }
+        return code;
     }
 
     /** What runs on {@code device}: int8 only on CPUs (fbgemm's kernels); GPUs and other devices run fp32. */
