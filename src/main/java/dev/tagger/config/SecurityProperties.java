@@ -10,9 +10,11 @@ import java.util.Objects;
  * never travel with the other settings, and {@link #toString()} never prints them.
  *
  * @param adminKeys      keys allowed to do everything; each entry is a key, or {@code sha256:<hex>} of one
- * @param classifyKeys   keys allowed to classify and to read the models only
- * @param allowOpen      whether the service may start without any key (open to anyone who reaches it)
- * @param openManagement whether health, info and prometheus answer without a key
+ *                       (comma-separated in {@code TAGGER_SECURITY_ADMIN_KEYS})
+ * @param classifyKeys   keys allowed to classify and to read the models only ({@code TAGGER_SECURITY_CLASSIFY_KEYS})
+ * @param allowOpen      whether the service may start without any key, open to anyone who reaches it (default
+ *                       true, with one warning at start)
+ * @param openManagement whether health, info and prometheus answer without a key (default true)
  */
 @ConfigurationProperties("tagger.security")
 public record SecurityProperties(List<String> adminKeys, List<String> classifyKeys, Boolean allowOpen,
