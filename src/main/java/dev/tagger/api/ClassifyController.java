@@ -18,10 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import tools.jackson.databind.JsonNode;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
@@ -40,10 +37,6 @@ public class ClassifyController {
     public ClassifyController(Classifier classifier, TaggerProperties props) {
         this.classifier = classifier;
         this.props = props;
-    }
-
-    /** The response body. */
-    public record ClassifyResponse(Map<String, String> model, List<Classifier.TextResult> results) {
     }
 
     @Operation(summary = "Tag texts", description = "For each text: every label's probability (sigmoid) and the "
@@ -65,21 +58,16 @@ public class ClassifyController {
                             + "\"truncated\": false}, "
                             + "{\"labels\": [\"sadness\", \"grief\"], \"scores\": {\"sadness\": 0.8088844, \"grief\": 0.5945996}, "
                             + "\"truncated\": false}]}")))
-    @ApiResponse(responseCode = "400", description = "The body is not valid JSON", content = @Content(
-            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
-    @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes", content = @Content(
-            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
-    @ApiResponse(responseCode = "415", description = "The content type is not application/json", content = @Content(
-            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "400", description = "The body is not valid JSON")
+    @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes")
+    @ApiResponse(responseCode = "415", description = "The content type is not application/json")
     @ApiResponse(responseCode = "422", description = "A value is wrong; 'field' names it, 'limit' gives the limit",
-            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM),
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON,
                     examples = @ExampleObject(value = "{\"detail\": \"'texts[1]' is empty or blank; send at least one "
                             + "non-space character\", \"instance\": \"/classify\", \"status\": 422, "
                             + "\"title\": \"Unprocessable Content\", \"field\": \"texts[1]\"}")))
-    @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds", content = @Content(
-            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
-    @ApiResponse(responseCode = "503", description = "The model is still loading, or the request timed out (Retry-After)",
-            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds")
+    @ApiResponse(responseCode = "503", description = "The model is still loading, or the request timed out (Retry-After)")
     @PostMapping(path = "/classify", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     public DeferredResult<ResponseEntity<ClassifyResponse>> classify(@RequestBody JsonNode body) {
@@ -101,9 +89,6 @@ public class ClassifyController {
                 }
                 return;
             }
-            Map<String, String> model = new LinkedHashMap<>();
-            model.put("id", c.modelId());
-            model.put("version", c.modelVersion());
             Classifier.Timings t = c.timings();
             result.setResult(ResponseEntity.ok()
                     .header("x-tokenization-time", ms(t.tokenization()))
@@ -111,7 +96,7 @@ public class ClassifyController {
                     .header("x-inference-time", ms(t.inference()))
                     .header("x-total-time", ms(t.total()))
                     .header("x-model-version", c.modelVersion())
-                    .body(new ClassifyResponse(model, c.results())));
+                    .body(ClassifyResponse.of(c)));
         });
         return result;
     }

@@ -7,10 +7,12 @@ import dev.tagger.io.AtomicFiles;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.format.Archives;
 import dev.tagger.model.format.HfExport;
-import dev.tagger.model.format.ModelBundleIO;
 import dev.tagger.model.format.ModelImporter;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -28,15 +30,16 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Bring your own model: POST /models registers a Hugging Face checkpoint (a directory on the server, or an
@@ -51,7 +54,7 @@ import java.util.Map;
 public class ModelImportController {
 
     private static final Logger log = LoggerFactory.getLogger(ModelImportController.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String GZIP = "application/gzip";
 
     private final ModelCatalog registry;
     private final Archives.Limits limits;
@@ -62,49 +65,55 @@ public class ModelImportController {
         this.limits = new Archives.Limits(props.models().maxUnpackedBytes().toBytes(), props.models().maxEntries());
     }
 
-    @Operation(summary = "Register a Hugging Face checkpoint from a directory on the server",
-            description = "Body: {\"id\", \"path\", optional \"problem_type_override\": \"multi_label_classification\", "
-                    + "\"threshold\" (all labels), \"thresholds\" {label: t}}. 201 with the validation report; 422 when "
-                    + "the checkpoint is refused (the message names the missing or mis-shaped tensor); 409 when the id "
-                    + "is taken. Needs the admin key.")
-    @PostMapping(value = "/models", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, Object>> registerPath(@RequestBody JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.invalid("body", "the body must be a JSON object with \"id\" and \"path\"");
-        }
-        String id = text(body, "id");
-        String path = text(body, "path");
-        if (path == null || path.isBlank()) {
-            throw ApiException.invalid("path", "\"path\" (a checkpoint directory on the server) is required; "
-                    + "to upload the files, POST a zip or tar.gz instead");
-        }
-        Path dir = Path.of(path);
-        if (!Files.isDirectory(dir)) {
-            throw ApiException.invalid("path", "'" + path + "' is not a directory on the server");
-        }
-        Map<String, Float> thresholds = new LinkedHashMap<>();
-        JsonNode th = body.path("thresholds");
-        if (!th.isMissingNode() && !th.isNull()) {
-            if (!th.isObject()) {
-                throw ApiException.invalid("thresholds", "\"thresholds\" must be an object {label: threshold}");
-            }
-            for (Map.Entry<String, JsonNode> e : th.properties()) {
-                thresholds.put(e.getKey(), number(e.getValue(), "thresholds." + e.getKey()));
-            }
-        }
-        JsonNode global = body.path("threshold");
-        Float threshold = global.isMissingNode() || global.isNull() ? null : number(global, "threshold");
-        ModelImporter.Options options = new ModelImporter.Options(text(body, "problem_type_override"), threshold,
-                thresholds, dir.toAbsolutePath().normalize().toString());
-        return register(id, dir, options);
+    /**
+     * The description of POST /models, on each of its three handlers: springdoc documents them as one operation and
+     * keeps what the last one it reads says.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @Operation(summary = "Register a model", description = "A Hugging Face checkpoint (or a TorchScript model) from a "
+            + "directory on the server (JSON body), or uploaded as a zip, tar or tar.gz body or as the multipart part "
+            + "\"file\", with the options in the query string. Validated by loading it on the CPU and running a probe "
+            + "text; stored, not served (deploy it). Needs the admin key.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = RegisterModelRequest.Body.class)),
+                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string",
+                            format = "binary", description = "A zip, tar or tar.gz of the checkpoint: config.json, "
+                            + "model.safetensors and tokenizer.json, at the top or in one folder (also sent as "
+                            + "application/zip, application/x-tar or application/gzip)")),
+                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                            schema = @Schema(implementation = ArchiveUpload.class))}))
+    @ApiResponse(responseCode = "201", description = "Registered; Location names the model", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ModelRegistration.class)))
+    @ApiResponse(responseCode = "400", description = "The body is not valid JSON")
+    @ApiResponse(responseCode = "403", description = "The key is not an admin key")
+    @ApiResponse(responseCode = "409", description = "A model with this id already exists")
+    @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes (JSON) or "
+            + "tagger.models.max-upload-bytes (uploads)")
+    @ApiResponse(responseCode = "415", description = "The content type is none of JSON, an archive or multipart")
+    @ApiResponse(responseCode = "422", description = "A field is wrong, or the checkpoint or archive is refused "
+            + "(the detail names the missing or mis-shaped file or tensor)")
+    @interface RegisterModel {
     }
 
-    @Operation(summary = "Register an uploaded Hugging Face checkpoint (zip, tar or tar.gz body)",
-            description = "Query: id, optional problem_type_override, threshold, thresholds (a JSON object). The archive "
-                    + "holds config.json, model.safetensors and tokenizer.json, at the top or in one folder. Needs the admin key.")
+    /** The multipart form of POST /models, for the OpenAPI description only. */
+    @Schema(name = "ModelUpload")
+    record ArchiveUpload(@Schema(description = "A zip, tar or tar.gz of the checkpoint", type = "string",
+            format = "binary") String file) {
+    }
+
+    @RegisterModel
+    @PostMapping(value = "/models", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<ModelRegistration> registerPath(@RequestBody JsonNode body) {
+        RegisterModelRequest req = RegisterModelRequest.parse(body);
+        return register(req.id(), req.dir(), req.options());
+    }
+
+    @RegisterModel
     @PostMapping(value = "/models", consumes = {"application/zip", "application/x-zip-compressed", "application/x-tar",
-            "application/gzip", "application/x-gzip", "application/x-compressed-tar", "application/octet-stream"})
-    public ResponseEntity<Map<String, Object>> registerArchive(
+            GZIP, "application/x-gzip", "application/x-compressed-tar", "application/octet-stream"})
+    public ResponseEntity<ModelRegistration> registerArchive(
             @RequestParam(name = "id", required = false) String id,
             @RequestParam(name = "problem_type_override", required = false) String override,
             @RequestParam(name = "threshold", required = false) Float threshold,
@@ -112,12 +121,12 @@ public class ModelImportController {
             HttpServletRequest request) throws IOException {
         checkNewId(id);
         return registerUpload(id, request.getInputStream(), new ModelImporter.Options(override, threshold,
-                parseThresholds(thresholds), "upload"));
+                RegisterModelRequest.parseThresholds(thresholds), "upload"));
     }
 
-    @Operation(summary = "Register an uploaded Hugging Face checkpoint (multipart part \"file\": zip, tar or tar.gz)")
+    @RegisterModel
     @PostMapping(value = "/models", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    public ResponseEntity<Map<String, Object>> registerMultipart(
+    public ResponseEntity<ModelRegistration> registerMultipart(
             @RequestPart(name = "file", required = false) MultipartFile file,
             @RequestParam(name = "id", required = false) String id,
             @RequestParam(name = "problem_type_override", required = false) String override,
@@ -128,16 +137,22 @@ public class ModelImportController {
         }
         checkNewId(id);
         try (InputStream in = file.getInputStream()) {
-            return registerUpload(id, in, new ModelImporter.Options(override, threshold, parseThresholds(thresholds),
+            return registerUpload(id, in, new ModelImporter.Options(override, threshold,
+                    RegisterModelRequest.parseThresholds(thresholds),
                     "upload:" + (file.getOriginalFilename() == null ? "file" : file.getOriginalFilename())));
         }
     }
 
     @Operation(summary = "Export a model as a Hugging Face checkpoint (tar.gz)",
             description = "config.json (BertForSequenceClassification, multi_label_classification), model.safetensors "
-                    + "(F32, every tensor, bert.* and classifier.*), tokenizer.json, thresholds.json, card.json. "
-                    + "409 for models whose pooling BertForSequenceClassification cannot express (mean, cls). "
+                    + "(F32, every tensor under its Hugging Face name), tokenizer.json, thresholds.json, card.json. "
                     + "Needs the admin key.")
+    @ApiResponse(responseCode = "200", description = "The checkpoint as <id>.tar.gz", content = @Content(
+            mediaType = GZIP, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "403", description = "The key is not an admin key")
+    @ApiResponse(responseCode = "404", description = "No model has this id")
+    @ApiResponse(responseCode = "409", description = "The model cannot be exported: a TorchScript model, or a pooling "
+            + "BertForSequenceClassification cannot express (mean, cls)")
     @GetMapping(value = "/models/{id}/export")
     public ResponseEntity<byte[]> export(@PathVariable("id") String id) {
         if (registry.find(id).isEmpty()) {
@@ -154,12 +169,12 @@ public class ModelImportController {
             throw ApiException.conflict(e.getMessage());
         }
         return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("application/gzip"))
+                .contentType(MediaType.parseMediaType(GZIP))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".tar.gz\"")
                 .body(archive);
     }
 
-    private ResponseEntity<Map<String, Object>> registerUpload(String id, InputStream body, ModelImporter.Options options)
+    private ResponseEntity<ModelRegistration> registerUpload(String id, InputStream body, ModelImporter.Options options)
             throws IOException {
         Path tmp = Files.createTempDirectory("tagger-model-upload-");
         try {
@@ -180,7 +195,7 @@ public class ModelImportController {
         }
     }
 
-    private ResponseEntity<Map<String, Object>> register(String id, Path dir, ModelImporter.Options options) {
+    private ResponseEntity<ModelRegistration> register(String id, Path dir, ModelImporter.Options options) {
         synchronized (lock) {
             checkNewId(id);
             ModelImporter.Result r = ModelImporter.prepare(dir, id, options);
@@ -191,24 +206,8 @@ public class ModelImportController {
                 log.info("registered model {} ({} parameters, {} ignored tensors)", id, r.parameters(),
                         r.ignoredTensors().size());
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", stored.id());
-            out.put("version", stored.version());
-            out.put("labels", stored.labels());
-            out.put("thresholds", stored.thresholdMap());
-            out.put("format", stored.isTorchScript() ? ModelBundleIO.TORCHSCRIPT : "tagger");
-            out.put("pooling", stored.isTorchScript() ? null : stored.pooling().key());
-            out.put("max_tokens", stored.maxTokens());
-            out.put("problem_type", ModelImporter.MULTI_LABEL);
-            out.put("parameters", stored.isTorchScript() ? null : r.parameters());
-            out.put("size_on_disk_bytes", registry.sizeOnDisk(id));
-            out.put("ignored_tensors", r.ignoredTensors());
-            Map<String, Object> probe = new LinkedHashMap<>();
-            probe.put("latency_ms", Math.round(r.probeMillis() * 1000) / 1000.0);
-            probe.put("probabilities", r.probe());
-            out.put("probe", probe);
-            out.put("deploy", "/models/" + id + "/deploy");
-            return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/models/" + id)).body(out);
+            return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/models/" + id))
+                    .body(ModelRegistration.of(stored, r, registry.sizeOnDisk(id)));
         }
     }
 
@@ -222,43 +221,5 @@ public class ModelImportController {
         if (registry.find(id).isPresent()) {
             throw ApiException.conflict("a model with id '" + id + "' already exists");
         }
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode n = body.path(field);
-        if (n.isMissingNode() || n.isNull()) {
-            return null;
-        }
-        if (!n.isString()) {
-            throw ApiException.invalid(field, "\"" + field + "\" must be a string");
-        }
-        return n.asString();
-    }
-
-    private static Float number(JsonNode n, String field) {
-        if (!n.isNumber()) {
-            throw ApiException.invalid(field, "\"" + field + "\" must be a number in [0, 1]");
-        }
-        return (float) n.asDouble();
-    }
-
-    private static Map<String, Float> parseThresholds(String json) {
-        Map<String, Float> out = new LinkedHashMap<>();
-        if (json == null || json.isBlank()) {
-            return out;
-        }
-        JsonNode n;
-        try {
-            n = JSON.readTree(json);
-        } catch (RuntimeException e) {
-            throw ApiException.invalid("thresholds", "\"thresholds\" must be a JSON object {label: threshold}");
-        }
-        if (!n.isObject()) {
-            throw ApiException.invalid("thresholds", "\"thresholds\" must be a JSON object {label: threshold}");
-        }
-        for (Map.Entry<String, JsonNode> e : n.properties()) {
-            out.put(e.getKey(), number(e.getValue(), "thresholds." + e.getKey()));
-        }
-        return out;
     }
 }

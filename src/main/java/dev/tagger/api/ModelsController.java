@@ -1,7 +1,6 @@
 package dev.tagger.api;
 
 import dev.tagger.catalog.ModelCatalog;
-import dev.tagger.model.ModelBundle;
 import dev.tagger.model.format.ModelBundleIO;
 import dev.tagger.serving.PredictorPool;
 import dev.tagger.serving.ServiceUnavailableException;
@@ -10,21 +9,16 @@ import dev.tagger.training.jobs.JobRunner;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Model versions: GET /models/current (what is served), GET /models, GET /models/{id},
@@ -48,48 +42,63 @@ public class ModelsController {
     @Operation(summary = "The served model", description = "id, version, base, labels, per-label thresholds, pooling, "
             + "token limit, devices and the model card (data, settings, validation metrics). Needs a classify or admin key.")
     @ApiResponse(responseCode = "200", description = "The model being served", content = @Content(
-            mediaType = "application/json", schema = @Schema(type = "object"),
-            examples = @ExampleObject(value = "{\"id\": \"goemotions-minilm\", \"version\": \"8a08e8c0646e\", "
-                    + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"problem_type\": \"multi_label_classification\", "
-                    + "\"labels\": [\"admiration\", \"amusement\", \"...\"], \"thresholds\": {\"admiration\": 0.24, "
-                    + "\"...\": 0.5}, \"pooling\": \"mean\", \"max_tokens\": 128, \"devices\": [\"cpu()\"], "
-                    + "\"precision\": {\"cpu()\": \"int8\"}, "
-                    + "\"card\": {}}")))
-    @ApiResponse(responseCode = "503", description = "No model is loaded yet (Retry-After)", content = @Content(
-            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ServedModel.class)))
+    @ApiResponse(responseCode = "503", description = "No model is loaded yet (Retry-After)")
     @GetMapping("/models/current")
-    public Map<String, Object> current() {
+    public ServedModel current() {
         ServingModel m = pool.current();
         if (m == null) {
             throw new ServiceUnavailableException(ServiceUnavailableException.Reason.NOT_READY,
                     pool.loadError() != null ? "no model is loaded: " + pool.loadError() : "the model is still loading", 5);
         }
-        return describe(m);
+        return ServedModel.of(m);
     }
 
-    /** Every model: the default one first, then the trained ones, newest first. */
+    @Operation(summary = "Every model", description = "The default model first, then the trained and registered ones, "
+            + "newest first. Needs a classify or admin key.")
+    @ApiResponse(responseCode = "200", description = "The stored models", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ModelList.class)))
     @GetMapping("/models")
-    public Map<String, Object> list() {
+    public ModelList list() {
         String serving = registry.servingId();
-        List<Map<String, Object>> items = registry.list().stream().map(s -> summary(s, serving, false)).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("serving", serving);
-        out.put("items", items);
-        return out;
+        return new ModelList(serving, registry.list().stream()
+                .map(s -> ModelSummary.of(s, registry.isDefault(s.id()), serving)).toList());
     }
 
+    @Operation(summary = "One model", description = "Its summary, thresholds, token limit and model card. Needs a "
+            + "classify or admin key.")
+    @ApiResponse(responseCode = "200", description = "The model", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ModelDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No model has this id")
     @GetMapping("/models/{id}")
-    public Map<String, Object> get(@PathVariable("id") String id) {
-        return summary(find(id), registry.servingId(), true);
+    public ModelDetail get(@PathVariable("id") String id) {
+        ModelBundleIO.Summary s = find(id);
+        return ModelDetail.of(s, registry.isDefault(s.id()), registry.servingId());
     }
 
+    @Operation(summary = "Serve a model", description = "Loads and warms the model, then swaps it in: requests "
+            + "admitted before the swap finish on the old model, later ones use the new one. Kept across restarts. "
+            + "Needs the admin key.")
+    @ApiResponse(responseCode = "200", description = "The model now served, as GET /models/current describes it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ServedModel.class)))
+    @ApiResponse(responseCode = "403", description = "The key is not an admin key")
+    @ApiResponse(responseCode = "404", description = "No model has this id")
+    @ApiResponse(responseCode = "422", description = "The stored model cannot be loaded")
     @PostMapping("/models/{id}/deploy")
-    public Map<String, Object> deploy(@PathVariable("id") String id) {
+    public ServedModel deploy(@PathVariable("id") String id) {
         find(id);
         registry.deploy(id);
         return current();
     }
 
+    @Operation(summary = "Delete a model", description = "Refused for the served model, the default model and the "
+            + "base of a queued or running training job. Needs the admin key.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "403", description = "The key is not an admin key")
+    @ApiResponse(responseCode = "404", description = "No model has this id")
+    @ApiResponse(responseCode = "409", description = "The model is served, is the default model, or is the base of "
+            + "a queued or running training job")
     @DeleteMapping("/models/{id}")
     public ResponseEntity<Void> delete(@PathVariable("id") String id) {
         find(id);
@@ -102,58 +111,5 @@ public class ModelsController {
 
     private ModelBundleIO.Summary find(String id) {
         return registry.find(id).orElseThrow(() -> ApiException.notFound("no model with id '" + id + "'"));
-    }
-
-    private Map<String, Object> summary(ModelBundleIO.Summary s, String serving, boolean withCard) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", s.id());
-        out.put("version", s.version());
-        out.put("base", s.base());
-        out.put("default", registry.isDefault(s.id()));
-        out.put("serving", s.id().equals(serving));
-        if (s.torchScript()) {
-            out.put("format", ModelBundleIO.TORCHSCRIPT);
-        }
-        JsonNode card = s.card();
-        out.put("created", card.path("created").asString(null));
-        out.put("trained_part", card.path("trained_part").asString(null));
-        out.put("job", card.path("job").asString(null));
-        out.put("labels", s.labels());
-        JsonNode f1 = card.at("/metrics/validation/macro_f1");
-        out.put("validation_macro_f1", f1.isNumber() ? f1.asDouble() : null);
-        if (withCard) {
-            Map<String, Float> thresholds = new LinkedHashMap<>();
-            for (int i = 0; i < s.labels().size(); i++) {
-                thresholds.put(s.labels().get(i), s.thresholds()[i]);
-            }
-            out.put("thresholds", thresholds);
-            out.put("max_tokens", s.maxTokens());
-            out.put("card", card);
-        }
-        return out;
-    }
-
-    private static Map<String, Object> describe(ServingModel served) {
-        ModelBundle b = served.bundle();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", b.id());
-        out.put("version", b.version());
-        out.put("base", b.base());
-        out.put("problem_type", "multi_label_classification");
-        out.put("labels", b.labels());
-        out.put("thresholds", b.thresholdMap());
-        if (b.isTorchScript()) {
-            out.put("format", ModelBundleIO.TORCHSCRIPT);
-        } else {
-            out.put("pooling", b.pooling().key());
-        }
-        out.put("max_tokens", b.maxTokens());
-        if (!b.isTorchScript()) {
-            out.put("parameters", b.config().parameterCount() + (long) b.labels().size() * (b.config().hiddenSize() + 1));
-        }
-        out.put("devices", served.devices().stream().map(Object::toString).toList());
-        out.put("precision", served.precisions());
-        out.put("card", b.card());
-        return out;
     }
 }
