@@ -67,8 +67,8 @@ public final class HeadTrainer {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray features = m.create(flatten(x), new Shape(n, hidden));
             NDArray targets = m.create(flatten(y), new Shape(n, labels));
-            NDArray w = m.create(FloatBuffer.wrap(init.get(ClassificationHead.WEIGHT).data()), new Shape(labels, hidden));
-            NDArray b = m.create(FloatBuffer.wrap(init.get(ClassificationHead.BIAS).data()), new Shape(labels));
+            NDArray w = m.create(FloatBuffer.wrap(ClassificationHead.classifierWeight(init).data()), new Shape(labels, hidden));
+            NDArray b = m.create(FloatBuffer.wrap(ClassificationHead.classifierBias(init).data()), new Shape(labels));
             long stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
             long total = stepsPerEpoch * s.epochs();
             AdamW opt = new AdamW(List.of(w, b), m, s.learningRate(), s.weightDecay(), s.clipNorm(),
@@ -106,9 +106,9 @@ public final class HeadTrainer {
                         steps.onStep(epoch, opt.step(), total, stepLoss, end - start);
                     }
                 }
-                Map<String, HostTensor> weights = Map.of(
-                        ClassificationHead.WEIGHT, new HostTensor(new long[] {labels, hidden}, w.toFloatArray()),
-                        ClassificationHead.BIAS, new HostTensor(new long[] {labels}, b.toFloatArray()));
+                Map<String, HostTensor> weights = ClassificationHead.classifierTensors(
+                        new HostTensor(new long[] {labels, hidden}, w.toFloatArray()),
+                        new HostTensor(new long[] {labels}, b.toFloatArray()));
                 if (!listener.onEpoch(epoch, lossSum / n, weights) || epoch == s.epochs()) {
                     return weights;
                 }
@@ -119,8 +119,8 @@ public final class HeadTrainer {
 
     /** sigmoid(x W^T + b) for fixed vectors, [n][labels]. */
     public static float[][] probabilities(float[][] x, Map<String, HostTensor> head) {
-        HostTensor w = head.get(ClassificationHead.WEIGHT);
-        HostTensor b = head.get(ClassificationHead.BIAS);
+        HostTensor w = ClassificationHead.classifierWeight(head);
+        HostTensor b = ClassificationHead.classifierBias(head);
         int labels = (int) w.shape()[0];
         int hidden = (int) w.shape()[1];
         TorchEngine.noGradOnThisThread();

@@ -77,6 +77,24 @@ public final class ClassificationHead implements AutoCloseable {
         return out;
     }
 
+    /** The classifier's weight [labels, hidden] among a head's tensors (as {@link #initialWeights} gives them). */
+    public static HostTensor classifierWeight(Map<String, HostTensor> head) {
+        return head.get(WEIGHT);
+    }
+
+    /** The classifier's bias [labels] among a head's tensors. */
+    public static HostTensor classifierBias(Map<String, HostTensor> head) {
+        return head.get(BIAS);
+    }
+
+    /** The classifier's tensors under their names, for a bundle's weights. */
+    public static Map<String, HostTensor> classifierTensors(HostTensor weight, HostTensor bias) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        out.put(WEIGHT, weight);
+        out.put(BIAS, bias);
+        return out;
+    }
+
     public Pooling pooling() {
         return pooling;
     }
