@@ -53,10 +53,10 @@ public class ClassifyController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = ClassifyResponse.class),
                     examples = @ExampleObject(name = "batch", value = "{\"model\": {\"id\": \"goemotions-minilm\", "
-                            + "\"version\": \"8a08e8c0646e\"}, \"results\": ["
+                            + "\"version\": \"28823e5cfef4\"}, \"results\": ["
                             + "{\"labels\": [\"gratitude\", \"joy\"], \"scores\": {\"gratitude\": 0.9469632, \"joy\": 0.2507531}, "
                             + "\"truncated\": false}, "
-                            + "{\"labels\": [\"sadness\", \"grief\"], \"scores\": {\"sadness\": 0.8088844, \"grief\": 0.5945996}, "
+                            + "{\"labels\": [\"sadness\", \"grief\"], \"scores\": {\"sadness\": 0.8239747, \"grief\": 0.54295397}, "
                             + "\"truncated\": false}]}")))
     @ApiResponse(responseCode = "400", description = "The body is not valid JSON")
     @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes")
