@@ -13,7 +13,8 @@
 #                   all layers copied into one directory): started with Spring Boot's JarLauncher. The image
 #                   sets it to /opt/tagger/app. Also used when <script dir>/../app holds such an extraction.
 #   TAGGER_JAR      an executable jar: started with java -jar. Locally it defaults to
-#                   target/tagger-*.jar of the project this script lives in (run ./mvnw -DskipTests package).
+#                   target/tagger-*-exec.jar of the service module this script lives in
+#                   (run ./mvnw -DskipTests package in the repository root).
 #
 # Environment:
 #   JAVA             java binary (default: $JAVA_HOME/bin/java, else java on PATH)
@@ -105,9 +106,9 @@ if [ -n "$app_dir" ]; then
 else
     jar=${TAGGER_JAR:-}
     if [ -z "$jar" ]; then
-        # src/main/docker -> project root
-        project_dir=$(CDPATH='' cd -- "$script_dir/../../.." && pwd -P)
-        for candidate in "$project_dir"/target/tagger-*.jar; do
+        # src/main/docker -> the service module
+        module_dir=$(CDPATH='' cd -- "$script_dir/../../.." && pwd -P)
+        for candidate in "$module_dir"/target/tagger-*-exec.jar; do
             if [ -f "$candidate" ]; then
                 jar=$candidate
             fi

@@ -31,8 +31,17 @@ public final class TestData {
 
     public static Path goEmotions() {
         String configured = System.getProperty("tagger.datasets");
-        Path dir = configured != null ? Path.of(configured) : Path.of("../shared/datasets/goemotions");
+        Path dir = configured != null ? Path.of(configured) : repository().resolve("../shared/datasets/goemotions");
         return dir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The repository root (helm/, README.md): -Dtagger.repository, which the build sets, else the parent of the
+     * service module, where tests run.
+     */
+    public static Path repository() {
+        String configured = System.getProperty("tagger.repository");
+        return (configured != null ? Path.of(configured) : Path.of("..")).toAbsolutePath().normalize();
     }
 
     /** Skips the calling test, with the reason, when the GoEmotions files are not present. */

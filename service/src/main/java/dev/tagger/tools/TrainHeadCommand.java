@@ -47,6 +47,7 @@ import java.util.stream.IntStream;
  * ./mvnw -q -Ptrain-default-model compile exec:java
  * # or with options: -Dexec.args="--data ../shared/datasets/goemotions --out DIR --epochs 40 --lr 0.003"
  * </pre>
+ * Relative paths, the defaults included, are taken from the repository root, where Maven runs it.
  */
 public final class TrainHeadCommand {
 
@@ -56,8 +57,8 @@ public final class TrainHeadCommand {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
         Path data = Path.of(opt.getOrDefault("data", "../shared/datasets/goemotions"));
-        Path out = Path.of(opt.getOrDefault("out", "src/main/resources/models/goemotions-minilm"));
-        Path cache = Path.of(opt.getOrDefault("cache", "target/feature-cache"));
+        Path out = Path.of(opt.getOrDefault("out", "service/src/main/resources/models/goemotions-minilm"));
+        Path cache = Path.of(opt.getOrDefault("cache", "service/target/feature-cache"));
         String id = opt.getOrDefault("id", out.getFileName().toString());
         HeadTrainer.Settings d = HeadTrainer.Settings.defaults();
         HeadTrainer.Settings s = new HeadTrainer.Settings(

@@ -148,10 +148,10 @@ class DatasetParserTsvTest {
         assertThat(lengths.max()).isLessThanOrEqualTo(DatasetLimits.DEFAULTS.maxTextChars());
     }
 
-    /** The GoEmotions folder: -Dtagger.datasets, else ../shared/datasets/goemotions; skips the test when absent. */
+    /** The GoEmotions folder: -Dtagger.datasets, else ../shared/datasets/goemotions beside the repository; skips the test when absent. */
     static Path goEmotions() {
         String configured = System.getProperty("tagger.datasets");
-        Path dir = (configured != null ? Path.of(configured) : Path.of("../shared/datasets/goemotions"))
+        Path dir = (configured != null ? Path.of(configured) : Path.of("../../shared/datasets/goemotions"))
                 .toAbsolutePath().normalize();
         assumeTrue(Files.isRegularFile(dir.resolve("train.tsv")) && Files.isRegularFile(dir.resolve("dev.tsv"))
                         && Files.isRegularFile(dir.resolve("labels.txt")),

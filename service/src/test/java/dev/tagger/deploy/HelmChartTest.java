@@ -1,5 +1,7 @@
 package dev.tagger.deploy;
 
+import dev.tagger.TestData;
+
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -29,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HelmChartTest {
 
-    private static final Path CHART = Path.of("helm", "tagger").toAbsolutePath();
+    private static final Path CHART = TestData.repository().resolve("helm/tagger");
     private static final String RELEASE = "tagger";
     private static final String ADMIN_KEY = "admin-key-0123456789";
 
