@@ -1,6 +1,7 @@
 package dev.tagger.bench;
 
-import tools.jackson.databind.SerializationFeature;
+import dev.tagger.io.Json;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Path;
@@ -10,7 +11,8 @@ import java.util.Map;
 /** What each benchmark command writes (JSON in the run folder) and the report reads back. */
 final class BenchResults {
 
-    static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** The service's own settings, indented: the run folder's JSON is read by people too. */
+    static final JsonMapper JSON = Json.FILES;
 
     private BenchResults() {
     }

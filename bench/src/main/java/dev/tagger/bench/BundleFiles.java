@@ -1,10 +1,10 @@
 package dev.tagger.bench;
 
+import dev.tagger.io.Json;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.format.Safetensors;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +23,7 @@ record BundleFiles(List<String> labels, String pooling, boolean normalize, int m
     static final String DEFAULT = "/models/goemotions-minilm/";
 
     static BundleFiles load(String folder) throws IOException {
-        JsonNode config = JsonMapper.builder().build().readTree(resource(folder + "config.json"));
+        JsonNode config = Json.MAPPER.readTree(resource(folder + "config.json"));
         JsonNode id2label = config.get("id2label");
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < id2label.size(); i++) {

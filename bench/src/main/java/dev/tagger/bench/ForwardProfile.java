@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Median time of one forward pass for a few batch shapes, to see per-op overhead against arithmetic.
- * Not a test: {@code java -cp "$(cat target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1
+ * Not a test: after {@code ./mvnw -q -DskipTests package}, from the repository root,
+ * {@code java -cp "bench/target/classes:$(cat bench/target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1
  * -Dencoder=int8|fp32|eager [-Ddev=PATH/dev.tsv] dev.tagger.bench.ForwardProfile [trace.json]}
  */
 public final class ForwardProfile {

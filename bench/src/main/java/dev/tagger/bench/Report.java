@@ -36,7 +36,21 @@ final class Report {
         Path overloadFile = Path.of(a.string("overload", "-"));
         BenchResults.Overload overload = Files.isRegularFile(overloadFile)
                 ? BenchResults.read(overloadFile, BenchResults.Overload.class) : null;
+        Rendered r = render(ort, load, overload, int8);
+        System.out.print(r.markdown());
+        return r.passed();
+    }
 
+    /**
+     * The report's text and whether every correctness check passed.
+     *
+     * @param markdown the table, the correctness lines and, when there was an overload phase, its findings
+     */
+    record Rendered(String markdown, boolean passed) {
+    }
+
+    /** {@code overload} is null when the run had no overload phase. */
+    static Rendered render(BenchResults.Ort ort, BenchResults.Load load, BenchResults.Overload overload, boolean int8) {
         BenchResults.OrtRun b1 = ort.batch1();
         BenchResults.OrtRun best = ort.best();
         StringBuilder out = new StringBuilder();
@@ -134,8 +148,7 @@ final class Report {
                     + "ready and answering 1 s later: %s%n", mb(overload.rssKbBefore()), mb(overload.rssKbAfter()),
                     mb(overload.hwmKbBefore()), mb(overload.hwmKbAfter()), overload.healthyAfter() ? "yes" : "NO"));
         }
-        System.out.print(out);
-        return batchingOk && ortOk;
+        return new Rendered(out.toString(), batchingOk && ortOk);
     }
 
     private static void row(StringBuilder out, String name, double tps, Latency l, long rssKb, double ratio, String p50Ratio) {
