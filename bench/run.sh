@@ -47,7 +47,7 @@ usage: bench/run.sh [options]
   --overload-queue N       tagger.batching.queue-capacity of the overload service (default $OVERLOAD_QUEUE)
   --overload-backoff-ms N  pause of a client after a 429 (default $OVERLOAD_BACKOFF_MS: retry at once)
   --service-arg ARG        extra argument for the service, repeatable (e.g. --service-arg --tagger.workers=2)
-  --skip-build             use the jar and classes already in target/
+  --skip-build             use the service jar and bench classes already in service/target/ and bench/target/
   --port N                 loopback port for the service (default: a free one)
   --out DIR                where results go (default target/bench/run-<time>)
 EOF

@@ -36,8 +36,8 @@ public final class TestData {
     }
 
     /**
-     * The repository root (helm/, README.md): -Dtagger.repository, which the build sets, else the parent of the
-     * service module, where tests run.
+     * The repository root (helm/ and the other files beside the modules): -Dtagger.repository, which the build
+     * sets, else the parent of the service module, where tests run.
      */
     public static Path repository() {
         String configured = System.getProperty("tagger.repository");

@@ -13,8 +13,8 @@ import java.time.Duration;
  *
  * @param device   where the model runs: auto (GPU when PyTorch sees one, else CPU), cpu, gpu, gpu:N[,gpu:M]
  * @param precision how the served encoder's dense layers compute on the CPU: int8 (default: per-token dynamic
- *                 quantization, 2.3x to 4.5x faster than fp32 per forward pass) or fp32 (the trained model
- *                 exactly). GPUs always run fp32
+ *                 quantization, several times faster than fp32 per forward pass; measured in docs/benchmark.md)
+ *                 or fp32 (the trained model exactly). GPUs always run fp32
  * @param workers  inference workers per device, each running one batch at a time (default: one per
  *                 core on the CPU, each with {@code threads.intra-op} threads; one per GPU)
  * @param threads  PyTorch thread counts

@@ -60,14 +60,14 @@ public final class ScriptedEncoder implements AutoCloseable {
     /** Texts the int8 encoder is calibrated on at load, one per line ('#' starts a comment line). */
     private static final String CALIBRATION = "calibration.txt";
     /**
-     * SmoothQuant's migration strength: 0.7 kept probabilities closest to fp32 on GoEmotions dev among 0.5, 0.7,
-     * 0.85 and 0.95 (mean |difference| 0.0017 with the built-in calibration texts).
+     * SmoothQuant's migration strength: of the strengths tried, the one that kept probabilities closest to fp32 on
+     * GoEmotions dev (the comparison is in docs/benchmark.md).
      */
     private static final double SMOOTHING = 0.7;
     /**
      * int8 dense layers run in blocks of this many token rows: a block's temporaries ([128, 1536] floats) stay in
-     * a core's 2 MB L2. A batch of 32 texts x 19 tokens took 66 to 71 ms in blocks of 128, 69 to 93 ms in blocks of
-     * 256 and 111 to 128 ms in one piece (ForwardProfile, one thread).
+     * a core's 2 MB L2, which made large batches faster than larger blocks or one piece (ForwardProfile timings in
+     * docs/benchmark.md).
      */
     private static final int INT8_BLOCK_ROWS = 128;
 
