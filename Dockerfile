@@ -40,10 +40,13 @@ FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
-COPY src/main/ src/main/
+# The reactor needs every module's pom; only the service is built (-pl service), so bench/ brings no sources.
+COPY service/pom.xml service/
+COPY bench/pom.xml bench/
+COPY service/src/main/ service/src/main/
 RUN --mount=type=cache,id=tagger-m2,target=/root/.m2 \
-    ./mvnw -B -DskipTests package \
-    && java -Djarmode=tools -jar target/tagger-*.jar extract --layers --launcher --destination /layers \
+    ./mvnw -B -DskipTests -pl service package \
+    && java -Djarmode=tools -jar service/target/tagger-*-exec.jar extract --layers --launcher --destination /layers \
     && ls /layers
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ COPY --from=build /layers/dependencies/ /opt/tagger/app/
 COPY --from=build /layers/spring-boot-loader/ /opt/tagger/app/
 COPY --from=build /layers/snapshot-dependencies/ /opt/tagger/app/
 COPY --from=build /layers/application/ /opt/tagger/app/
-COPY --chmod=0755 src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
+COPY --chmod=0755 service/src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
 RUN /opt/tagger/bin/tagger.sh --warmup && chmod -R a+rX,go-w /opt/tagger/engine-cache
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -151,7 +154,7 @@ COPY --from=warm /opt/tagger/engine-cache/ /opt/tagger/engine-cache/
 COPY --from=build /layers/dependencies/ /opt/tagger/app/
 COPY --from=build /layers/spring-boot-loader/ /opt/tagger/app/
 COPY --from=build /layers/snapshot-dependencies/ /opt/tagger/app/
-COPY --chmod=0755 src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
+COPY --chmod=0755 service/src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
 COPY --from=build /layers/application/ /opt/tagger/app/
 
 # Management port: the same as the HTTP port unless MANAGEMENT_SERVER_PORT is set (the Helm chart uses 8081).

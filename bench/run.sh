@@ -5,8 +5,9 @@
 #
 #   bench/run.sh [--dev PATH] [--seconds N] [--skip-build] [--port N] [more options: --help]
 #
-# Not a test: it takes minutes and wants the machine to itself. The Java side lives in
-# src/test/java/dev/tagger/bench (test scope, so ONNX Runtime never enters the product jar).
+# Not a test: it takes minutes and wants the machine to itself. The Java side is the bench Maven module
+# (bench/src/main/java/dev/tagger/bench); ONNX Runtime is a dependency of that module only, never of the
+# service jar.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,7 +47,7 @@ usage: bench/run.sh [options]
   --overload-queue N       tagger.batching.queue-capacity of the overload service (default $OVERLOAD_QUEUE)
   --overload-backoff-ms N  pause of a client after a 429 (default $OVERLOAD_BACKOFF_MS: retry at once)
   --service-arg ARG        extra argument for the service, repeatable (e.g. --service-arg --tagger.workers=2)
-  --skip-build             use the jar and classes already in target/
+  --skip-build             use the service jar and bench classes already in service/target/ and bench/target/
   --port N                 loopback port for the service (default: a free one)
   --out DIR                where results go (default target/bench/run-<time>)
 EOF
@@ -102,31 +103,25 @@ START_DATE="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- build
+# One reactor build: the service's executable jar, the bench module's classes and, from the bench module's
+# package phase, its run-time class path (bench/target/bench-classpath.txt).
 if [[ $SKIP_BUILD == 0 ]]; then
   log "building (./mvnw -q -B -DskipTests package)"
   ./mvnw -q -B -DskipTests package
 fi
 JAR=""
-for candidate in target/tagger-*.jar; do
-  if [[ -f "$candidate" && "$candidate" != *-plain.jar ]]; then
+for candidate in service/target/tagger-*-exec.jar; do
+  if [[ -f "$candidate" ]]; then
     JAR="$candidate"
     break
   fi
 done
-if [[ -z "$JAR" ]]; then
-  echo "bench: no service jar in target/ (run without --skip-build)" >&2
+CP_FILE=bench/target/bench-classpath.txt
+if [[ -z "$JAR" || ! -f bench/target/classes/dev/tagger/bench/BenchCli.class || ! -s "$CP_FILE" ]]; then
+  echo "bench: no service jar in service/target/ or no bench classes in bench/target/ (run without --skip-build)" >&2
   exit 2
 fi
-if [[ ! -f target/test-classes/dev/tagger/bench/BenchCli.class ]]; then
-  log "compiling the benchmark client (./mvnw -q -B test-compile)"
-  ./mvnw -q -B test-compile
-fi
-CP_FILE=target/bench-classpath.txt
-if [[ ! -s "$CP_FILE" || pom.xml -nt "$CP_FILE" ]]; then
-  log "resolving the test classpath"
-  ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE"
-fi
-CP="target/test-classes:target/classes:$(cat "$CP_FILE")"
+CP="bench/target/classes:$(cat "$CP_FILE")"
 
 # bench_java COMMAND ARGS...: the Java side; its stdout stays stdout, its stderr goes to bench.log
 # and only its "[bench]" progress lines are shown.

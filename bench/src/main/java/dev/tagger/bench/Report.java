@@ -1,0 +1,176 @@
+package dev.tagger.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Prints the benchmark's markdown table and the correctness and overload findings; exit 1 if a check fails. */
+final class Report {
+
+    static final double BATCHING_LIMIT = 1e-5;
+    /** fp32 service against fp32 ONNX Runtime: the same arithmetic up to rounding. */
+    static final double ORT_LIMIT = 1e-4;
+    /**
+     * int8 service against fp32 ONNX Runtime: the quantization error budget, set with room above what the int8
+     * encoder gives over all of GoEmotions dev (DefaultModelQualityTest, which also checks that quality holds; the
+     * figures are in bench/README.md); a 200-text sample must stay within these.
+     */
+    static final double INT8_MEAN_LIMIT = 0.005;
+    static final double INT8_MAX_LIMIT = 0.25;
+
+    private Report() {
+    }
+
+    /**
+     * {@code report --ort FILE --load FILE [--precision int8|fp32] [--overload FILE]}; returns false when a
+     * correctness check failed.
+     */
+    static boolean command(BenchArgs a) {
+        boolean int8 = a.string("precision", "int8").equalsIgnoreCase("int8");
+        BenchResults.Ort ort = BenchResults.read(Path.of(a.string("ort")), BenchResults.Ort.class);
+        BenchResults.Load load = BenchResults.read(Path.of(a.string("load")), BenchResults.Load.class);
+        Path overloadFile = Path.of(a.string("overload", "-"));
+        BenchResults.Overload overload = Files.isRegularFile(overloadFile)
+                ? BenchResults.read(overloadFile, BenchResults.Overload.class) : null;
+        Rendered r = render(ort, load, overload, int8);
+        System.out.print(r.markdown());
+        return r.passed();
+    }
+
+    /**
+     * The report's text and whether every correctness check passed.
+     *
+     * @param markdown the table, the correctness lines and, when there was an overload phase, its findings
+     */
+    record Rendered(String markdown, boolean passed) {
+    }
+
+    /** {@code overload} is null when the run had no overload phase. */
+    static Rendered render(BenchResults.Ort ort, BenchResults.Load load, BenchResults.Overload overload, boolean int8) {
+        BenchResults.OrtRun b1 = ort.batch1();
+        BenchResults.OrtRun best = ort.best();
+        StringBuilder out = new StringBuilder();
+        out.append("| run | texts/s | p50 ms | p95 ms | p99 ms | peak RSS MB | texts/s vs ORT best | p50 vs ORT batch-1 p50 |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        row(out, "ORT batch 1", b1.textsPerSecond(), b1.latency(), ort.hwmKbAfterBatch1(), b1.textsPerSecond() / best.textsPerSecond(), "");
+        row(out, "ORT best batch (" + best.batchSize() + ")\u00b9", best.textsPerSecond(), best.latency(), ort.hwmKb(), 1.0, "");
+        for (BenchResults.Level l : load.levels()) {
+            String p50Ratio = l.concurrency() == 1 ? f("%.2fx", l.latency().p50() / b1.latency().p50()) : "";
+            row(out, "service c=" + l.concurrency(), l.textsPerSecond(), l.latency(), l.hwmKb(),
+                    l.textsPerSecond() / best.textsPerSecond(), p50Ratio);
+        }
+        out.append('\n');
+        out.append(f("\u00b9 ORT latencies of the batched row are per batch of %d (session run + head; its texts/s also "
+                + "counts tokenization). ORT rows: in-process, %d intra-op threads, ONNX Runtime %s; peak RSS is the ORT "
+                + "JVM's VmHWM. Service rows: peak RSS is the service's VmHWM after that level.%n", best.batchSize(),
+                ort.intraOpThreads(), ort.version()));
+        out.append("- ORT texts/s by batch size: ").append(ort.batched().stream()
+                .map(r -> f("%d: %.1f", r.batchSize(), r.textsPerSecond())).collect(Collectors.joining(", ")))
+                .append(f(" (batch 1: %.1f)%n", b1.textsPerSecond()));
+        out.append("- service per level: ").append(load.levels().stream()
+                .map(l -> f("c=%d %d ok in %.0f s%s, mean batch %.1f, server time %.1f ms (queue %.1f, inference %.1f)",
+                        l.concurrency(), l.latency().count(), l.seconds(), others(l.statuses()), l.meanBatch(),
+                        l.server().total(), l.server().queue(), l.server().inference()))
+                .collect(Collectors.joining("; "))).append('\n');
+
+        // Correctness
+        Map<Integer, float[]> alone = new HashMap<>();
+        Map<Integer, float[]> ortAlone = new HashMap<>();
+        for (int k = 0; k < load.sampleIndexes().size(); k++) {
+            alone.put(load.sampleIndexes().get(k), load.sampleAlone().get(k));
+        }
+        for (int k = 0; k < ort.sampleIndexes().size(); k++) {
+            ortAlone.put(ort.sampleIndexes().get(k), ort.sampleAlone().get(k));
+        }
+        double loadVsAlone = 0;
+        double loadVsOrt = 0;
+        for (BenchResults.Capture c : load.underLoad()) {
+            loadVsAlone = Math.max(loadVsAlone, OrtPeer.maxAbsDiff(c.probs(), alone.get(c.index())));
+            if (ortAlone.containsKey(c.index())) {
+                loadVsOrt = Math.max(loadVsOrt, OrtPeer.maxAbsDiff(c.probs(), ortAlone.get(c.index())));
+            }
+        }
+        double aloneVsOrt = 0;
+        double sumVsOrt = 0;
+        long values = 0;
+        int compared = 0;
+        for (Map.Entry<Integer, float[]> e : alone.entrySet()) {
+            float[] o = ortAlone.get(e.getKey());
+            if (o != null) {
+                aloneVsOrt = Math.max(aloneVsOrt, OrtPeer.maxAbsDiff(e.getValue(), o));
+                for (int j = 0; j < o.length; j++) {
+                    sumVsOrt += Math.abs(e.getValue()[j] - o[j]);
+                    values++;
+                }
+                compared++;
+            }
+        }
+        double meanVsOrt = values == 0 ? Double.NaN : sumVsOrt / values;
+        boolean batchingOk = !load.underLoad().isEmpty() && loadVsAlone <= BATCHING_LIMIT;
+        boolean ortOk = compared == alone.size() && compared > 0
+                && (int8 ? meanVsOrt <= INT8_MEAN_LIMIT && aloneVsOrt <= INT8_MAX_LIMIT : aloneVsOrt <= ORT_LIMIT);
+        long texts = load.underLoad().stream().map(BenchResults.Capture::index).distinct().count();
+        out.append("\nCorrectness (").append(alone.size()).append(" sample texts, max |difference| of any label's probability):\n");
+        out.append(f("- service under load vs the same text alone: %.3g over %d answers (%d texts, c=4..64; the whole "
+                + "sample at c=64 ran in batches of %.1f on average)  limit %.0e  %s%n", loadVsAlone,
+                load.underLoad().size(), texts, load.sampleMeanBatch(), BATCHING_LIMIT, batchingOk ? "PASS" : "FAIL"));
+        if (int8) {
+            out.append(f("- service alone (int8) vs ONNX Runtime alone (fp32): max %.3g, mean %.2g over %d texts  limits "
+                    + "max %.2f, mean %.3f (the int8 error budget)  %s%n", aloneVsOrt, meanVsOrt, compared, INT8_MAX_LIMIT,
+                    INT8_MEAN_LIMIT, ortOk ? "PASS" : "FAIL"));
+        } else {
+            out.append(f("- service alone (fp32) vs ONNX Runtime alone: %.3g over %d texts  limit %.0e  %s%n",
+                    aloneVsOrt, compared, ORT_LIMIT, ortOk ? "PASS" : "FAIL"));
+        }
+        out.append(f("- service under load vs ONNX Runtime alone: %.3g; ONNX Runtime padded batches vs alone: %.3g%n",
+                loadVsOrt, ort.batchedVsAloneDiff()));
+
+        if (overload != null) {
+            Map<String, Long> s = overload.statuses();
+            long ok = s.getOrDefault("200", 0L);
+            long rejected = s.getOrDefault("429", 0L);
+            long server = s.entrySet().stream().filter(e -> e.getKey().startsWith("5")).mapToLong(Map.Entry::getValue).sum();
+            long other = s.values().stream().mapToLong(Long::longValue).sum() - ok - rejected - server;
+            out.append(f("%nOverload (%d closed-loop clients, queue-capacity %d, requests started in %.0f s, %s after a 429):%n",
+                    overload.clients(), overload.queueCapacity(), overload.seconds(),
+                    overload.backoffMs() == 0 ? "next request at once" : "wait " + overload.backoffMs() + " ms"));
+            out.append(f("- 200: %d, 429: %d, 5xx: %d, other/transport: %d; admitted %.1f texts/s%n", ok, rejected, server,
+                    other, overload.admittedPerSecond()));
+            out.append(f("- admitted latency p50 %.1f ms, p99 %.1f ms, max %.1f ms (server time mean %.1f ms, of which "
+                    + "queue %.1f); 429 answered in p50 %.1f ms, p99 %.1f ms%n", overload.admitted().p50(),
+                    overload.admitted().p99(), overload.admitted().max(), overload.admittedServer().total(),
+                    overload.admittedServer().queue(), overload.rejected().p50(), overload.rejected().p99()));
+            out.append(f("- service RSS before %.0f MB, after %.0f MB (peak VmHWM before %.0f MB, after %.0f MB); "
+                    + "ready and answering 1 s later: %s%n", mb(overload.rssKbBefore()), mb(overload.rssKbAfter()),
+                    mb(overload.hwmKbBefore()), mb(overload.hwmKbAfter()), overload.healthyAfter() ? "yes" : "NO"));
+        }
+        return new Rendered(out.toString(), batchingOk && ortOk);
+    }
+
+    private static void row(StringBuilder out, String name, double tps, Latency l, long rssKb, double ratio, String p50Ratio) {
+        out.append(f("| %s | %.1f | %s | %s | %s | %.0f | %.2f | %s |%n", name, tps, ms(l, l.p50()), ms(l, l.p95()),
+                ms(l, l.p99()), mb(rssKb), ratio, p50Ratio));
+    }
+
+    private static String ms(Latency l, double v) {
+        return l.count() == 0 ? "-" : f("%.1f", v);
+    }
+
+    private static String others(Map<String, Long> statuses) {
+        List<String> rest = statuses.entrySet().stream().filter(e -> !e.getKey().equals("200"))
+                .map(e -> e.getKey() + ": " + e.getValue()).toList();
+        return rest.isEmpty() ? "" : " (" + String.join(", ", rest) + ")";
+    }
+
+    private static double mb(long kb) {
+        return kb / 1024.0;
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tagger.config;
+
+import dev.tagger.model.nn.ScriptedEncoder;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every {@code tagger.*} setting, with defaults that work out of the box on a 2-core machine.
+ *
+ * @param device   where the model runs: auto (GPU when PyTorch sees one, else CPU), cpu, gpu, gpu:N[,gpu:M]
+ * @param precision how the served encoder's dense layers compute on the CPU: int8 (default: per-token dynamic
+ *                 quantization, several times faster than fp32 per forward pass; measured in docs/benchmark.md)
+ *                 or fp32 (the trained model exactly). GPUs always run fp32
+ * @param workers  inference workers per device, each running one batch at a time (default: one per
+ *                 core on the CPU, each with {@code threads.intra-op} threads; one per GPU)
+ * @param threads  PyTorch thread counts
+ * @param model    which bundle to serve at start
+ * @param store    where trained models, jobs and datasets are kept
+ * @param api      request limits
+ * @param batching dynamic batching and backpressure
+ * @param datasets limits on uploaded datasets
+ * @param training the fine-tuning job runner
+ * @param models   limits on registered (uploaded) models
+ */
+@ConfigurationProperties("tagger")
+public record TaggerProperties(String device, ScriptedEncoder.Precision precision, Integer workers, Threads threads,
+                               Model model, Store store, Api api, Batching batching, Datasets datasets, Training training,
+                               Models models) {
+
+    public TaggerProperties {
+        device = device == null ? "auto" : device;
+        precision = precision == null ? ScriptedEncoder.Precision.INT8 : precision;
+        threads = threads == null ? new Threads(null, null) : threads;
+        model = model == null ? new Model(null, null) : model;
+        store = store == null ? new Store(null) : store;
+        api = api == null ? new Api(null, null) : api;
+        batching = batching == null ? new Batching(null, null, null, null, null) : batching;
+        datasets = datasets == null ? new Datasets(null, null, null, null) : datasets;
+        training = training == null ? new Training(null, null, null, null, null) : training;
+        models = models == null ? new Models(null, null, null) : models;
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("tagger.workers must be at least 1");
+        }
+        if (batching.queueCapacity() < api.maxTexts()) {
+            // Otherwise a full-size request could never be admitted, and 429 would invite useless retries.
+            throw new IllegalArgumentException("tagger.batching.queue-capacity (" + batching.queueCapacity()
+                    + ") must be at least tagger.api.max-texts (" + api.maxTexts() + ")");
+        }
+    }
+
+    /** Workers for one device when {@code tagger.workers} is not set. */
+    public int workersFor(boolean gpu) {
+        if (workers != null) {
+            return workers;
+        }
+        if (gpu) {
+            return 1;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int perWorker = threads.intraOp() > 0 ? threads.intraOp() : cores;
+        return Math.max(1, cores / perWorker);
+    }
+
+    /**
+     * @param intraOp threads inside one op. 1 (the default) with one worker per core keeps every core
+     *                busy without OpenMP barriers, which stall badly when cores are shared; 0 leaves
+     *                PyTorch's default (all cores)
+     * @param interOp threads across ops
+     */
+    public record Threads(Integer intraOp, Integer interOp) {
+        public Threads {
+            intraOp = intraOp == null ? 1 : intraOp;
+            interOp = interOp == null ? 1 : interOp;
+        }
+    }
+
+    /**
+     * @param dir       a bundle directory to serve; empty serves the built-in default model
+     * @param maxTokens overrides the bundle's token limit (texts longer are truncated, not rejected)
+     */
+    public record Model(Path dir, Integer maxTokens) {
+    }
+
+    /** @param dir writable directory for models, jobs and datasets */
+    public record Store(Path dir) {
+        public Store {
+            dir = dir == null ? Path.of("data") : dir;
+        }
+    }
+
+    /**
+     * @param maxTexts     texts per request
+     * @param maxBodyBytes request body size
+     */
+    public record Api(Integer maxTexts, DataSize maxBodyBytes) {
+        public Api {
+            maxTexts = maxTexts == null ? 64 : maxTexts;
+            maxBodyBytes = maxBodyBytes == null ? DataSize.ofMegabytes(2) : maxBodyBytes;
+        }
+    }
+
+    /**
+     * @param maxBatchSize   texts per batch
+     * @param maxBatchTokens padded tokens per batch (batch size x longest text); a longer text runs alone
+     * @param maxWait        how long a worker waits for more texts before running a partial batch (0: never)
+     * @param queueCapacity  texts waiting at most; beyond it requests get 429
+     * @param requestTimeout a request still unanswered after this gets 503
+     */
+    public record Batching(Integer maxBatchSize, Integer maxBatchTokens, Duration maxWait, Integer queueCapacity,
+                           Duration requestTimeout) {
+        public Batching {
+            maxBatchSize = maxBatchSize == null ? 32 : maxBatchSize;
+            maxBatchTokens = maxBatchTokens == null ? 4096 : maxBatchTokens;
+            maxWait = maxWait == null ? Duration.ZERO : maxWait;
+            queueCapacity = queueCapacity == null ? 1024 : queueCapacity;
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(30) : requestTimeout;
+        }
+    }
+
+    /**
+     * @param maxBytes     size of one upload; larger uploads get 413
+     * @param maxRows      data rows of one upload
+     * @param maxTextChars characters of one text (a longer text is a row error)
+     * @param maxLabels    distinct labels of one upload
+     */
+    public record Datasets(DataSize maxBytes, Long maxRows, Integer maxTextChars, Integer maxLabels) {
+        public Datasets {
+            maxBytes = maxBytes == null ? DataSize.ofMegabytes(100) : maxBytes;
+            maxRows = maxRows == null ? 1_000_000L : maxRows;
+            maxTextChars = maxTextChars == null ? 10_000 : maxTextChars;
+            maxLabels = maxLabels == null ? 1_000 : maxLabels;
+        }
+    }
+
+    /**
+     * @param threads           PyTorch threads of the training thread (serving keeps {@code tagger.threads})
+     * @param queueCapacity     jobs waiting to run at most; beyond it a new job gets 429
+     * @param maxInlineExamples examples a job may carry in its body (larger data: upload a dataset)
+     * @param maxBatchTokens    padded tokens per batch when encoding texts for head training and evaluation
+     * @param eventsTimeout     how long a progress event stream stays open
+     */
+    public record Training(Integer threads, Integer queueCapacity, Integer maxInlineExamples, Integer maxBatchTokens,
+                           Duration eventsTimeout) {
+        public Training {
+            threads = threads == null ? 1 : threads;
+            queueCapacity = queueCapacity == null ? 16 : queueCapacity;
+            maxInlineExamples = maxInlineExamples == null ? 5_000 : maxInlineExamples;
+            maxBatchTokens = maxBatchTokens == null ? 2048 : maxBatchTokens;
+            eventsTimeout = eventsTimeout == null ? Duration.ofHours(1) : eventsTimeout;
+            if (threads < 1 || queueCapacity < 1 || maxInlineExamples < 1 || maxBatchTokens < 1) {
+                throw new IllegalArgumentException("tagger.training.* values must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param maxUploadBytes   size of one uploaded model archive (POST /models); larger uploads get 413
+     * @param maxUnpackedBytes bytes an archive may unpack to; beyond it the upload is refused with 422
+     * @param maxEntries       files and folders an archive may hold
+     */
+    public record Models(DataSize maxUploadBytes, DataSize maxUnpackedBytes, Integer maxEntries) {
+        public Models {
+            maxUploadBytes = maxUploadBytes == null ? DataSize.ofGigabytes(2) : maxUploadBytes;
+            maxUnpackedBytes = maxUnpackedBytes == null ? DataSize.ofGigabytes(4) : maxUnpackedBytes;
+            maxEntries = maxEntries == null ? 100 : maxEntries;
+            if (maxUploadBytes.toBytes() < 1 || maxUnpackedBytes.toBytes() < 1 || maxEntries < 1) {
+                throw new IllegalArgumentException("tagger.models.* values must be positive");
+            }
+        }
+    }
+}
