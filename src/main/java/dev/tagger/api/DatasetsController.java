@@ -41,8 +41,8 @@ import java.util.Optional;
 /**
  * Training datasets: POST /datasets (a multipart upload with a {@code file} part, or the file as the raw body),
  * GET /datasets, GET /datasets/{id}, DELETE /datasets/{id}. An upload is validated whole: it is stored only when no
- * row has a problem, otherwise the answer is 422 listing the problems by line. The OpenAPI text of each operation
- * is in {@link DatasetsApiDocs}.
+ * row has a problem, otherwise the answer is 422 listing the problems by line. The upload's OpenAPI text, shared by
+ * its two handler methods, is in {@link DatasetsApiDocs}.
  */
 @RestController
 @RequestMapping("/datasets")
