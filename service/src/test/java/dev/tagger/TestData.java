@@ -1,11 +1,12 @@
 package dev.tagger;
 
+import dev.tagger.datasets.DatasetFiles;
+import dev.tagger.datasets.Example;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -54,16 +55,10 @@ public final class TestData {
 
     /** The first {@code n} texts of GoEmotions dev.tsv. */
     public static List<String> devTexts(int n) {
-        Path dev = requireGoEmotions().resolve("dev.tsv");
+        Path dir = requireGoEmotions();
         try {
-            List<String> out = new ArrayList<>();
-            for (String line : Files.readAllLines(dev, StandardCharsets.UTF_8)) {
-                if (out.size() == n) {
-                    break;
-                }
-                out.add(line.split("\t", -1)[0]);
-            }
-            return out;
+            return DatasetFiles.readGoEmotions(dir.resolve("dev.tsv"), dir.resolve("labels.txt")).examples().stream()
+                    .limit(n).map(Example::text).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

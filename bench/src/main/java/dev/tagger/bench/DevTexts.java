@@ -1,26 +1,22 @@
 package dev.tagger.bench;
 
+import dev.tagger.datasets.DatasetFiles;
+import dev.tagger.datasets.Example;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The texts of a GoEmotions TSV file (first column), read from wherever it lives; never copied. */
+/** The texts of a GoEmotions TSV file, with its labels.txt beside it, read from wherever it lives; never copied. */
 final class DevTexts {
 
     private DevTexts() {
     }
 
     static List<String> read(Path tsv) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
-            String text = line.split("\t", -1)[0];
-            if (!text.isBlank()) {
-                out.add(text);
-            }
-        }
+        List<String> out = DatasetFiles.readGoEmotions(tsv, tsv.resolveSibling("labels.txt")).examples().stream()
+                .map(Example::text).toList();
         if (out.isEmpty()) {
             throw new IOException(tsv + " holds no texts");
         }

@@ -5,10 +5,18 @@ import dev.tagger.datasets.DatasetInfo;
 import dev.tagger.datasets.DatasetLimits;
 import dev.tagger.datasets.DatasetParser;
 import dev.tagger.datasets.DatasetProblem;
+import dev.tagger.datasets.DatasetRepository;
 import dev.tagger.datasets.DatasetSaveResult;
-import dev.tagger.datasets.DatasetStore;
+import dev.tagger.datasets.DatasetUploads;
 import dev.tagger.training.jobs.JobRunner;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -27,26 +35,28 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Training datasets: POST /datasets (a multipart upload with a {@code file} part, or the file as the raw body),
  * GET /datasets, GET /datasets/{id}, DELETE /datasets/{id}. An upload is validated whole: it is stored only when no
- * row has a problem, otherwise the answer is 422 listing the problems by line.
+ * row has a problem, otherwise the answer is 422 listing the problems by line. The upload's OpenAPI text, shared by
+ * its two handler methods, is in {@link DatasetsApiDocs}.
  */
 @RestController
 @RequestMapping("/datasets")
+@Tag(name = "datasets", description = "Training data: upload, inspect, delete")
 public class DatasetsController {
 
-    private final DatasetStore store;
+    private final DatasetRepository datasets;
+    private final DatasetUploads uploads;
     private final DatasetLimits limits;
     private final JobRunner runner;
 
-    public DatasetsController(DatasetStore store, DatasetLimits limits, JobRunner runner) {
-        this.store = store;
+    public DatasetsController(DatasetRepository datasets, DatasetLimits limits, JobRunner runner) {
+        this.datasets = datasets;
+        this.uploads = new DatasetUploads(datasets);
         this.limits = limits;
         this.runner = runner;
     }
@@ -56,12 +66,15 @@ public class DatasetsController {
      * @param labels     the label list, comma-separated or repeated (required for TSV, whose label ids index it)
      * @param labelsFile the label list as a file, one label a line (e.g. GoEmotions' labels.txt)
      */
+    @DatasetsApiDocs.Upload
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    public ResponseEntity<Map<String, Object>> uploadMultipart(
+    public ResponseEntity<DatasetResponse> uploadMultipart(
             @RequestPart(name = "file", required = false) MultipartFile file,
-            @RequestParam(name = "name", required = false) String name,
-            @RequestParam(name = "format", required = false) String format,
-            @RequestParam(name = "labels", required = false) List<String> labels,
+            @Parameter(description = DatasetsApiDocs.NAME) @RequestParam(name = "name", required = false) String name,
+            @Parameter(description = DatasetsApiDocs.FORMAT) @RequestParam(name = "format", required = false)
+            String format,
+            @Parameter(description = DatasetsApiDocs.LABELS) @RequestParam(name = "labels", required = false)
+            List<String> labels,
             @RequestPart(name = "labels_file", required = false) MultipartFile labelsFile) throws IOException {
         if (file == null) {
             throw ApiException.invalid("file", "the multipart upload needs a part named 'file' holding the dataset");
@@ -85,12 +98,15 @@ public class DatasetsController {
     }
 
     /** The dataset as the request body, e.g. {@code curl --data-binary @train.csv -H 'Content-Type: text/csv'}. */
+    @DatasetsApiDocs.Upload
     @PostMapping(consumes = "!" + MediaType.MULTIPART_FORM_DATA_VALUE)
-    public ResponseEntity<Map<String, Object>> uploadRaw(
+    public ResponseEntity<DatasetResponse> uploadRaw(
             HttpServletRequest request,
-            @RequestParam(name = "name", required = false) String name,
-            @RequestParam(name = "format", required = false) String format,
-            @RequestParam(name = "labels", required = false) List<String> labels) throws IOException {
+            @Parameter(description = DatasetsApiDocs.NAME) @RequestParam(name = "name", required = false) String name,
+            @Parameter(description = DatasetsApiDocs.FORMAT) @RequestParam(name = "format", required = false)
+            String format,
+            @Parameter(description = DatasetsApiDocs.LABELS) @RequestParam(name = "labels", required = false)
+            List<String> labels) throws IOException {
         String contentType = request.getContentType();
         if (contentType != null && contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type", "a form-encoded body cannot "
@@ -109,52 +125,63 @@ public class DatasetsController {
         }
     }
 
-    private ResponseEntity<Map<String, Object>> save(String name, DatasetFormat format, InputStream body,
-                                                     List<String> labels, String sizeField) throws IOException {
+    private ResponseEntity<DatasetResponse> save(String name, DatasetFormat format, InputStream body,
+                                                 List<String> labels, String sizeField) throws IOException {
         CountingStream in = new CountingStream(body);
-        DatasetSaveResult result = store.save(name, format, in, labels, limits);
+        DatasetSaveResult result = uploads.save(name, format, in, labels, limits);
         if (!result.ok()) {
             if (in.count > limits.maxBytes()) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, sizeField, "the dataset is larger than the "
                         + "limit of " + limits.maxBytes() + " bytes (tagger.datasets.max-bytes)", limits.maxBytes());
             }
-            List<Map<String, Object>> errors = result.problems().stream().map(DatasetsController::problem).toList();
+            List<DatasetResponse.UploadError> errors = result.problems().stream()
+                    .map(DatasetResponse.UploadError::of).toList();
             DatasetProblem first = result.problems().get(0);
             throw ApiException.invalid(first.field() == null ? sizeField : first.field(), "the dataset has "
                             + result.problemCount() + " problem(s) and was not stored; first: " + first)
                     .with("errors", errors).with("error_count", result.problemCount());
         }
         DatasetInfo info = result.dataset();
-        return ResponseEntity.created(URI.create("/datasets/" + info.id())).body(view(info));
+        return ResponseEntity.created(URI.create("/datasets/" + info.id())).body(DatasetResponse.of(info));
     }
 
-    private static Map<String, Object> problem(DatasetProblem p) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("line", p.line());
-        if (p.field() != null) {
-            out.put("field", p.field());
-        }
-        out.put("message", p.message());
-        return out;
-    }
-
+    @Operation(operationId = "listDatasets", summary = "List the datasets", description = "Every stored dataset with its statistics, oldest "
+            + "first. Needs an admin key.")
+    @ApiResponse(responseCode = "200", description = "The datasets", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = DatasetResponse.Items.class),
+            examples = @ExampleObject(value = "{\"items\": [" + DatasetsApiDocs.DATASET_EXAMPLE + "]}")))
+    @DatasetsApiDocs.Forbidden
     @GetMapping
-    public Map<String, Object> list() throws IOException {
-        return Map.of("items", store.list().stream().map(DatasetsController::view).toList());
+    public DatasetResponse.Items list() throws IOException {
+        return new DatasetResponse.Items(datasets.list().stream().map(DatasetResponse::of).toList());
     }
 
+    @Operation(operationId = "getDataset", summary = "One dataset", description = "Its counts, label frequencies and text-length "
+            + "percentiles. Needs an admin key.")
+    @ApiResponse(responseCode = "200", description = "The dataset", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = DatasetResponse.class),
+            examples = @ExampleObject(value = DatasetsApiDocs.DATASET_EXAMPLE)))
+    @DatasetsApiDocs.NotFound
+    @DatasetsApiDocs.Forbidden
     @GetMapping("/{id}")
-    public Map<String, Object> get(@PathVariable("id") String id) throws IOException {
-        return view(find(id));
+    public DatasetResponse get(@PathVariable("id") String id) throws IOException {
+        return DatasetResponse.of(find(id));
     }
 
+    @Operation(operationId = "deleteDataset", summary = "Delete a dataset", description = "Removes it for good. Refused while a queued or "
+            + "running training job uses it. Needs an admin key.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @DatasetsApiDocs.NotFound
+    @ApiResponse(responseCode = "409", description = "A queued or running training job uses the dataset",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @DatasetsApiDocs.Forbidden
     @DeleteMapping("/{id}")
     public ResponseEntity<Void> delete(@PathVariable("id") String id) throws IOException {
         find(id);
         if (runner.datasetsInUse().contains(id)) {
             throw ApiException.conflict("dataset " + id + " is used by a queued or running training job");
         }
-        if (!store.delete(id)) {
+        if (!datasets.delete(id)) {
             throw ApiException.notFound("no dataset with id '" + id + "'");
         }
         return ResponseEntity.noContent().build();
@@ -163,36 +190,11 @@ public class DatasetsController {
     private DatasetInfo find(String id) throws IOException {
         Optional<DatasetInfo> info;
         try {
-            info = store.get(DatasetStore.checkId(id));
+            info = datasets.find(DatasetRepository.checkId(id));
         } catch (IllegalArgumentException e) {
             info = Optional.empty();
         }
         return info.orElseThrow(() -> ApiException.notFound("no dataset with id '" + id + "'"));
-    }
-
-    /** The dataset as the API shows it: counts, label frequencies and text-length percentiles (in characters). */
-    static Map<String, Object> view(DatasetInfo d) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", d.id());
-        out.put("name", d.name());
-        out.put("created_at", d.createdAt().toString());
-        out.put("format", d.format().name().toLowerCase(java.util.Locale.ROOT));
-        out.put("bytes", d.bytes());
-        out.put("rows", d.rows());
-        out.put("labels", d.labels());
-        out.put("label_counts", d.stats().labelCounts());
-        Map<String, Double> freq = new LinkedHashMap<>();
-        d.stats().labelCounts().forEach((l, n) -> freq.put(l,
-                d.rows() == 0 ? 0.0 : Math.round(10000.0 * n / d.rows()) / 10000.0));
-        out.put("label_frequencies", freq);
-        out.put("unlabeled", d.stats().unlabeled());
-        Map<String, Integer> len = new LinkedHashMap<>();
-        len.put("p50", d.stats().textLength().p50());
-        len.put("p90", d.stats().textLength().p90());
-        len.put("p99", d.stats().textLength().p99());
-        len.put("max", d.stats().textLength().max());
-        out.put("text_length_chars", len);
-        return out;
     }
 
     /** Counts the bytes read, to tell an upload over the size limit from one with bad rows. */

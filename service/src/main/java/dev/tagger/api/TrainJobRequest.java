@@ -8,7 +8,7 @@ import dev.tagger.datasets.DatasetReport;
 import dev.tagger.training.jobs.TrainMode;
 import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.datasets.DatasetLimits;
-import dev.tagger.datasets.DatasetStore;
+import dev.tagger.datasets.DatasetRepository;
 import dev.tagger.datasets.Example;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.format.BaseModels;
@@ -64,7 +64,7 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
     private static final int DEFAULT_MAX_TOKENS = 128;
 
     /** What the parser needs to know about the service. */
-    public record Context(DatasetStore datasets, ModelCatalog models, DatasetLimits limits, int maxInlineExamples) {
+    public record Context(DatasetRepository datasets, ModelCatalog models, DatasetLimits limits, int maxInlineExamples) {
     }
 
     public static TrainJobRequest parse(JsonNode body, Context ctx) {
@@ -230,7 +230,7 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
     private static DatasetInfo dataset(Context ctx, JsonNode idNode, String field) {
         String id = string(idNode, field);
         try {
-            return ctx.datasets().get(DatasetStore.checkId(id)).orElseThrow(() -> ApiException.invalid(field,
+            return ctx.datasets().find(DatasetRepository.checkId(id)).orElseThrow(() -> ApiException.invalid(field,
                     "no dataset with id '" + id + "'; upload one with POST /datasets"));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(field, "no dataset with id '" + id + "'; " + e.getMessage());

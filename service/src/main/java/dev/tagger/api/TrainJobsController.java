@@ -3,7 +3,7 @@ package dev.tagger.api;
 import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.datasets.DatasetLimits;
-import dev.tagger.datasets.DatasetStore;
+import dev.tagger.datasets.DatasetRepository;
 import dev.tagger.training.jobs.JobRunner;
 import dev.tagger.training.jobs.JobStatus;
 import dev.tagger.training.jobs.JobStore;
@@ -48,7 +48,7 @@ public class TrainJobsController {
     private final TrainJobRequest.Context context;
     private final long eventsTimeoutMs;
 
-    public TrainJobsController(JobRunner runner, JobStore store, DatasetStore datasets, ModelCatalog models,
+    public TrainJobsController(JobRunner runner, JobStore store, DatasetRepository datasets, ModelCatalog models,
                                DatasetLimits limits, TaggerProperties props) {
         this.runner = runner;
         this.store = store;

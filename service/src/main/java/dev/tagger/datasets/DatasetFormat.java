@@ -5,7 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The upload formats.
+ * The upload formats, each with the names, file endings and media types that select it and the
+ * {@link FormatReader} that reads it. A new format is a new constant here and its reader.
  * <ul>
  *   <li>{@link #JSONL}: one JSON object a line, {@code {"text": "...", "labels": ["a", "b"]}}</li>
  *   <li>{@link #CSV}: RFC 4180, a header row naming the columns {@code text} and {@code labels}; the labels cell
@@ -15,18 +16,33 @@ import java.util.Optional;
  * </ul>
  */
 public enum DatasetFormat {
-    JSONL(List.of(".jsonl", ".ndjson", ".jsonlines"),
+    JSONL(new JsonlReader(), List.of("jsonl", "ndjson", "jsonlines"), List.of(".jsonl", ".ndjson", ".jsonlines"),
             List.of("application/jsonl", "application/x-jsonl", "application/jsonlines", "application/x-jsonlines",
                     "application/ndjson", "application/x-ndjson", "application/json-lines")),
-    CSV(List.of(".csv"), List.of("text/csv", "application/csv", "text/x-csv", "application/x-csv")),
-    TSV(List.of(".tsv", ".tab"), List.of("text/tab-separated-values", "text/tsv", "text/x-tsv"));
+    CSV(new CsvReader(), List.of("csv"), List.of(".csv"),
+            List.of("text/csv", "application/csv", "text/x-csv", "application/x-csv")),
+    TSV(new TsvReader(), List.of("tsv"), List.of(".tsv", ".tab"),
+            List.of("text/tab-separated-values", "text/tsv", "text/x-tsv"));
 
+    private final FormatReader reader;
+    private final List<String> names;
     private final List<String> extensions;
     private final List<String> contentTypes;
 
-    DatasetFormat(List<String> extensions, List<String> contentTypes) {
+    DatasetFormat(FormatReader reader, List<String> names, List<String> extensions, List<String> contentTypes) {
+        this.reader = reader;
+        this.names = names;
         this.extensions = extensions;
         this.contentTypes = contentTypes;
+    }
+
+    FormatReader reader() {
+        return reader;
+    }
+
+    /** Names accepted by {@link #fromName}, lower case; the first is the one the API shows. */
+    public List<String> names() {
+        return names;
     }
 
     /** File name endings recognised for this format, lower case with the dot. */
@@ -40,8 +56,8 @@ public enum DatasetFormat {
     }
 
     /**
-     * The format named by an explicit override: {@code jsonl}, {@code ndjson}, {@code csv} or {@code tsv}, in any
-     * case, with or without a leading dot.
+     * The format named by an explicit override: one of its {@link #names()} (e.g. {@code jsonl}, {@code ndjson},
+     * {@code csv}, {@code tsv}), in any case, with or without a leading dot.
      *
      * @throws IllegalArgumentException for anything else
      */
@@ -50,13 +66,22 @@ public enum DatasetFormat {
         if (n.startsWith(".")) {
             n = n.substring(1);
         }
-        return switch (n) {
-            case "jsonl", "ndjson", "jsonlines" -> JSONL;
-            case "csv" -> CSV;
-            case "tsv" -> TSV;
-            default -> throw new IllegalArgumentException(
-                    "unknown dataset format '" + name + "'; expected jsonl, csv or tsv");
-        };
+        for (DatasetFormat f : values()) {
+            if (f.names.contains(n)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown dataset format '" + name + "'; expected " + choices());
+    }
+
+    /** The formats' first names for messages: {@code jsonl, csv or tsv}. */
+    private static String choices() {
+        DatasetFormat[] all = values();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < all.length; i++) {
+            sb.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].names.get(0));
+        }
+        return sb.toString();
     }
 
     /** The format a file name's ending suggests (any directories in it are ignored), if any. */
@@ -112,6 +137,6 @@ public enum DatasetFormat {
                 .or(() -> fromContentType(contentType))
                 .orElseThrow(() -> new IllegalArgumentException("cannot tell the dataset format from file name '"
                         + filename + "' and content type '" + contentType
-                        + "'; name it explicitly (jsonl, csv or tsv)"));
+                        + "'; name it explicitly (" + choices() + ")"));
     }
 }

@@ -3,7 +3,7 @@ package dev.tagger.datasets;
 import java.util.List;
 
 /**
- * The outcome of {@link DatasetStore#save}: the stored dataset, or the problems that kept it from being stored.
+ * The outcome of {@link DatasetUploads#save}: the stored dataset, or the problems that kept it from being stored.
  *
  * @param dataset      the stored dataset, or {@code null} when nothing was stored
  * @param problems     the first problems found (empty on success)

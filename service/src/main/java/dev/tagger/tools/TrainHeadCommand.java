@@ -1,5 +1,6 @@
 package dev.tagger.tools;
 
+import dev.tagger.datasets.DatasetFiles;
 import dev.tagger.engine.TorchEngine;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.HostTensor;
@@ -77,8 +78,9 @@ public final class TrainHeadCommand {
 
         TorchEngine.start();
         TorchEngine.noGradOnThisThread();
-        LabelledTexts train = LabelledTexts.readGoEmotions(data.resolve("train.tsv"), data.resolve("labels.txt"));
-        LabelledTexts dev = LabelledTexts.readGoEmotions(data.resolve("dev.tsv"), data.resolve("labels.txt"));
+        Path labels = data.resolve("labels.txt");
+        LabelledTexts train = LabelledTexts.of(DatasetFiles.readGoEmotions(data.resolve("train.tsv"), labels));
+        LabelledTexts dev = LabelledTexts.of(DatasetFiles.readGoEmotions(data.resolve("dev.tsv"), labels));
         log("train %d texts, dev %d texts, %d labels", train.size(), dev.size(), train.labels().size());
 
         BaseModels.Base base = BaseModels.builtin(BaseModels.MINILM);

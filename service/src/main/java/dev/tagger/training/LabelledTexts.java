@@ -1,11 +1,12 @@
 package dev.tagger.training;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.tagger.datasets.DatasetReport;
+import dev.tagger.datasets.Example;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Texts with their true label sets as a dense matrix, the shape training and evaluation consume.
@@ -16,34 +17,32 @@ import java.util.List;
  */
 public record LabelledTexts(List<String> texts, boolean[][] truth, List<String> labels) {
 
-    /** Reads GoEmotions' TSV layout: text, comma-separated label ids, comment id; label names from labels.txt. */
-    public static LabelledTexts readGoEmotions(Path tsv, Path labelsFile) throws IOException {
-        List<String> labels = Files.readAllLines(labelsFile, StandardCharsets.UTF_8).stream()
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        List<String> texts = new ArrayList<>();
-        List<boolean[]> truth = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] cols = line.split("\t", -1);
-            if (cols.length < 2) {
-                throw new IOException(tsv + " line " + lineNo + ": expected text<TAB>label ids");
-            }
-            boolean[] row = new boolean[labels.size()];
-            for (String id : cols[1].split(",")) {
-                int j = Integer.parseInt(id.strip());
-                if (j < 0 || j >= labels.size()) {
-                    throw new IOException(tsv + " line " + lineNo + ": label id " + j + " out of range");
-                }
-                row[j] = true;
-            }
-            texts.add(cols[0]);
-            truth.add(row);
+    /**
+     * The examples as columns of {@code labels}, in their order.
+     *
+     * @throws IllegalStateException when an example has a label that is not in {@code labels}
+     */
+    public static LabelledTexts of(List<Example> examples, List<String> labels) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int j = 0; j < labels.size(); j++) {
+            index.put(labels.get(j), j);
         }
-        return new LabelledTexts(texts, truth.toArray(new boolean[0][]), labels);
+        boolean[][] truth = new boolean[examples.size()][labels.size()];
+        for (int i = 0; i < examples.size(); i++) {
+            for (String l : examples.get(i).labels()) {
+                Integer j = index.get(l);
+                if (j == null) {
+                    throw new IllegalStateException("label '" + l + "' of the data is not one of the labels " + labels);
+                }
+                truth[i][j] = true;
+            }
+        }
+        return new LabelledTexts(examples.stream().map(Example::text).toList(), truth, List.copyOf(labels));
+    }
+
+    /** A parsed dataset's examples over its label list (e.g. {@code DatasetFiles.readGoEmotions}'s). */
+    public static LabelledTexts of(DatasetReport dataset) {
+        return of(dataset.examples(), dataset.labels());
     }
 
     public int size() {

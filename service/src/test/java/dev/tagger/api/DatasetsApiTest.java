@@ -163,4 +163,49 @@ class DatasetsApiTest extends JobTestBase {
         assertThat(over.statusCode()).as(over.body()).isEqualTo(413);
         assertThat(json(over).get("limit").asLong()).isEqualTo(512 * 1024);
     }
+
+    @Test
+    void theOpenApiDescriptionNamesTheSchemaAndTheRealStatusCodesOfEveryDatasetOperation() throws Exception {
+        JsonNode api = json(get("/v3/api-docs", NO_KEY));
+        JsonNode upload = api.at("/paths/~1datasets/post");
+        assertThat(upload.at("/requestBody/content").propertyNames()).containsExactlyInAnyOrder(
+                "multipart/form-data", "application/jsonl", "text/csv", "text/tab-separated-values");
+        assertThat(upload.at("/requestBody/content/multipart~1form-data/schema/properties").propertyNames())
+                .contains("file", "labels_file");
+        assertThat(upload.at("/responses").propertyNames())
+                .containsExactlyInAnyOrder("201", "401", "403", "413", "415", "422");
+        assertThat(upload.at("/responses/201/headers/Location").isMissingNode()).isFalse();
+        assertThat(upload.at("/responses/422/content/application~1problem+json/example/errors").size()).isEqualTo(2);
+        String dataset = upload.at("/responses/201/content/application~1json/schema/$ref").asString();
+        assertThat(dataset).isEqualTo("#/components/schemas/Dataset");
+
+        JsonNode list = api.at("/paths/~1datasets/get");
+        assertThat(list.at("/responses").propertyNames()).containsExactlyInAnyOrder("200", "401", "403");
+        assertThat(list.at("/responses/200/content/application~1json/schema/$ref").asString())
+                .isEqualTo("#/components/schemas/DatasetList");
+        JsonNode one = api.at("/paths/~1datasets~1{id}/get");
+        assertThat(one.at("/responses").propertyNames()).containsExactlyInAnyOrder("200", "401", "403", "404");
+        assertThat(one.at("/responses/200/content/application~1json/schema/$ref").asString()).isEqualTo(dataset);
+        JsonNode delete = api.at("/paths/~1datasets~1{id}/delete");
+        assertThat(delete.at("/responses").propertyNames())
+                .containsExactlyInAnyOrder("204", "401", "403", "404", "409");
+
+        // The schema names exactly the fields a client gets, in the same order.
+        HttpResponse<String> r = post("/datasets?name=schema", JSONL, "application/jsonl");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode body = json(r);
+        JsonNode schema = api.at("/components/schemas/Dataset/properties");
+        assertThat(List.copyOf(schema.propertyNames())).isEqualTo(List.copyOf(body.propertyNames()));
+        String lengths = schema.at("/text_length_chars/$ref").asString();
+        assertThat(List.copyOf(api.at("/components/schemas/" + lengths.substring(lengths.lastIndexOf('/') + 1)
+                + "/properties").propertyNames())).isEqualTo(List.copyOf(body.get("text_length_chars").propertyNames()));
+        assertThat(api.at("/components/schemas/Dataset/example").isMissingNode()
+                && schema.at("/id/example").isMissingNode()).as("an example").isFalse();
+        delete("/datasets/" + body.get("id").asString());
+
+        // A problem of the whole input has no field: the key is left out, not null.
+        HttpResponse<String> empty = post("/datasets?name=empty", "\n", "application/jsonl");
+        assertThat(empty.statusCode()).isEqualTo(422);
+        assertThat(json(empty).get("errors").get(0).propertyNames()).containsExactly("line", "message");
+    }
 }

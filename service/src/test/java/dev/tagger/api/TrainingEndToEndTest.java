@@ -1,14 +1,13 @@
 package dev.tagger.api;
 
 import dev.tagger.TestData;
+import dev.tagger.datasets.DatasetFiles;
 import dev.tagger.datasets.Example;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,21 +30,13 @@ class TrainingEndToEndTest extends JobTestBase {
 
     /** The first 150 rows with one of the three labels and the first 150 with none of them. */
     private static List<Example> goEmotionsSample(Path dir) throws Exception {
-        List<String> all = Files.readAllLines(dir.resolve("labels.txt"), StandardCharsets.UTF_8);
         List<Example> positives = new ArrayList<>();
         List<Example> negatives = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("train.tsv"), StandardCharsets.UTF_8)) {
-            String[] cols = line.split("\t", -1);
-            List<String> labels = new ArrayList<>();
-            for (String id : cols[1].split(",")) {
-                String name = all.get(Integer.parseInt(id.strip())).strip();
-                if (LABELS.contains(name)) {
-                    labels.add(name);
-                }
-            }
+        for (Example e : DatasetFiles.readGoEmotions(dir.resolve("train.tsv"), dir.resolve("labels.txt")).examples()) {
+            List<String> labels = e.labels().stream().filter(LABELS::contains).toList();
             List<Example> into = labels.isEmpty() ? negatives : positives;
             if (into.size() < 150) {
-                into.add(new Example(cols[0], labels));
+                into.add(new Example(e.text(), labels));
             }
             if (positives.size() == 150 && negatives.size() == 150) {
                 break;

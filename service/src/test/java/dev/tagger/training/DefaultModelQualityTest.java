@@ -1,5 +1,6 @@
 package dev.tagger.training;
 
+import dev.tagger.datasets.DatasetFiles;
 import dev.tagger.model.nn.ScriptedEncoder;
 import dev.tagger.text.TokenizedText;
 import dev.tagger.TestData;
@@ -30,7 +31,7 @@ class DefaultModelQualityTest {
     @Test
     void theCardsValidationMetricsAreReproducedByTheServedModel() throws Exception {
         Path data = TestData.requireGoEmotions();
-        LabelledTexts dev = LabelledTexts.readGoEmotions(data.resolve("dev.tsv"), data.resolve("labels.txt"));
+        LabelledTexts dev = LabelledTexts.of(DatasetFiles.readGoEmotions(data.resolve("dev.tsv"), data.resolve("labels.txt")));
         TorchEngine.start();
         TorchEngine.noGradOnThisThread();
         ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "goemotions-minilm");

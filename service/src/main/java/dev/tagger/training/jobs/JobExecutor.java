@@ -15,7 +15,7 @@ import dev.tagger.training.Losses;
 import dev.tagger.training.StepListener;
 import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.datasets.DatasetStore;
+import dev.tagger.datasets.DatasetRepository;
 import dev.tagger.engine.TorchEngine;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelBundle;
@@ -57,13 +57,13 @@ public class JobExecutor {
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final DatasetStore datasets;
+    private final DatasetRepository datasets;
     private final ModelCatalog models;
     private final PredictorPool pool;
     private final JobStore jobs;
     private final TaggerProperties.Training settings;
 
-    public JobExecutor(DatasetStore datasets, ModelCatalog models, PredictorPool pool, JobStore jobs,
+    public JobExecutor(DatasetRepository datasets, ModelCatalog models, PredictorPool pool, JobStore jobs,
                        TaggerProperties props) {
         this.datasets = datasets;
         this.models = models;

@@ -2,23 +2,16 @@ package dev.tagger.training.jobs;
 
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.datasets.DatasetLimits;
-import dev.tagger.datasets.DatasetStore;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.io.IOException;
 import java.time.Clock;
 
-/** Wires the training side: the dataset and job stores under tagger.store.dir, the upload limits, the meters. */
+/** Wires the training side: the job store under tagger.store.dir, the dataset upload limits, the meters. */
 @Configuration(proxyBeanMethods = false)
 public class TrainingConfig {
-
-    @Bean
-    DatasetStore datasetStore(TaggerProperties props) throws IOException {
-        return new DatasetStore(props.store().dir());
-    }
 
     @Bean
     DatasetLimits datasetLimits(TaggerProperties props) {

@@ -1,4 +1,18 @@
-package dev.tagger.datasets;
+package dev.tagger.store.local;
+
+import dev.tagger.datasets.DatasetFormat;
+import dev.tagger.datasets.DatasetInfo;
+import dev.tagger.datasets.DatasetLimits;
+import dev.tagger.datasets.DatasetNotFoundException;
+import dev.tagger.datasets.DatasetParser;
+import dev.tagger.datasets.DatasetProblem;
+import dev.tagger.datasets.DatasetRepository;
+import dev.tagger.datasets.DatasetRepositoryContract;
+import dev.tagger.datasets.DatasetSaveResult;
+import dev.tagger.datasets.DatasetUploads;
+import dev.tagger.datasets.Example;
+import dev.tagger.datasets.MutableClock;
+import dev.tagger.TestData;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +30,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +38,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class DatasetStoreTest {
+/**
+ * The file repository: the shared contract, and what only files show (the layout on disk, restarts, temporaries),
+ * each through an upload as the service does it.
+ */
+class FileDatasetRepositoryTest extends DatasetRepositoryContract {
 
     private static final String JSONL = """
             {"text": "I love it", "labels": ["joy", "love"]}
@@ -40,16 +57,25 @@ class DatasetStoreTest {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static DatasetSaveResult save(DatasetStore store, String name, String jsonl) throws IOException {
+    @Override
+    protected DatasetRepository repository(MutableClock clock) throws IOException {
+        return new FileDatasetRepository(root, clock);
+    }
+
+    private static DatasetSaveResult save(DatasetUploads store, String name, String jsonl) throws IOException {
         return store.save(name, DatasetFormat.JSONL, stream(jsonl), null, DatasetLimits.DEFAULTS);
+    }
+
+    private static DatasetUploads uploads(DatasetRepository repository) {
+        return new DatasetUploads(repository);
     }
 
     @Test
     void savesNormalisedDataAndMetadataAndSurvivesARestart() throws IOException {
         Instant created = Instant.parse("2025-03-04T05:06:07.123Z");
-        DatasetStore store = new DatasetStore(root, Clock.fixed(created, ZoneOffset.UTC));
+        DatasetRepository repo = new FileDatasetRepository(root, Clock.fixed(created, ZoneOffset.UTC));
 
-        DatasetSaveResult result = store.save("  feelings  ", DatasetFormat.JSONL, stream(JSONL), null,
+        DatasetSaveResult result = uploads(repo).save("  feelings  ", DatasetFormat.JSONL, stream(JSONL), null,
                 DatasetLimits.DEFAULTS);
 
         assertThat(result.ok()).isTrue();
@@ -84,12 +110,12 @@ class DatasetStoreTest {
 
         List<Example> expected = List.of(Example.of("I love it", "joy", "love"), Example.of("meh"),
                 Example.of("grr", "anger"));
-        assertThat(store.get(info.id())).contains(info);
-        assertThat(store.list()).containsExactly(info);
-        assertThat(store.load(info.id())).isEqualTo(expected);
+        assertThat(repo.find(info.id())).contains(info);
+        assertThat(repo.list()).containsExactly(info);
+        assertThat(repo.load(info.id())).isEqualTo(expected);
 
-        DatasetStore restarted = new DatasetStore(root);
-        assertThat(restarted.get(info.id())).contains(info);
+        DatasetRepository restarted = new FileDatasetRepository(root);
+        assertThat(restarted.find(info.id())).contains(info);
         assertThat(restarted.list()).containsExactly(info);
         assertThat(restarted.load(info.id())).isEqualTo(expected);
         assertNoTemporaries();
@@ -97,16 +123,17 @@ class DatasetStoreTest {
 
     @Test
     void csvAndTsvUploadsAreStoredAsJsonl() throws IOException {
-        DatasetStore store = new DatasetStore(root);
+        DatasetRepository repo = new FileDatasetRepository(root);
+        DatasetUploads store = uploads(repo);
         DatasetSaveResult csv = store.save("csv", DatasetFormat.CSV,
                 stream("text,labels\n\"a, b\",x;y\n\"multi\nline\",\n"), null, DatasetLimits.DEFAULTS);
         DatasetSaveResult tsv = store.save("tsv", DatasetFormat.TSV, stream("first\t1,0\tid1\nsecond\t2\tid2\n"),
                 List.of("neutral", "joy", "anger"), DatasetLimits.DEFAULTS);
         assertThat(csv.ok()).isTrue();
         assertThat(tsv.ok()).isTrue();
-        assertThat(store.load(csv.dataset().id())).containsExactly(Example.of("a, b", "x", "y"),
+        assertThat(repo.load(csv.dataset().id())).containsExactly(Example.of("a, b", "x", "y"),
                 Example.of("multi\nline"));
-        assertThat(store.load(tsv.dataset().id())).containsExactly(Example.of("first", "joy", "neutral"),
+        assertThat(repo.load(tsv.dataset().id())).containsExactly(Example.of("first", "joy", "neutral"),
                 Example.of("second", "anger"));
         assertThat(tsv.dataset().labels()).containsExactly("neutral", "joy", "anger");
         assertThat(tsv.dataset().stats().labelCounts()).containsEntry("neutral", 1L).containsEntry("joy", 1L)
@@ -117,8 +144,8 @@ class DatasetStoreTest {
 
     @Test
     void failedUploadReturnsProblemsAndLeavesNothingBehind() throws IOException {
-        DatasetStore store = new DatasetStore(root);
-        DatasetSaveResult result = save(store, "bad", """
+        DatasetRepository repo = new FileDatasetRepository(root);
+        DatasetSaveResult result = save(uploads(repo), "bad", """
                 {"text": "fine", "labels": []}
                 not json
                 {"text": "", "labels": []}
@@ -127,14 +154,14 @@ class DatasetStoreTest {
         assertThat(result.dataset()).isNull();
         assertThat(result.problemCount()).isEqualTo(2);
         assertThat(result.problems()).extracting(DatasetProblem::line).containsExactly(2L, 3L);
-        assertThat(store.list()).isEmpty();
+        assertThat(repo.list()).isEmpty();
         assertThat(root.resolve("datasets")).isEmptyDirectory();
         assertNoTemporaries();
     }
 
     @Test
     void oversizedUploadIsNotReadPastTheLimit() throws IOException {
-        DatasetStore store = new DatasetStore(root);
+        DatasetUploads store = uploads(new FileDatasetRepository(root));
         AtomicLong read = new AtomicLong();
         InputStream endless = new InputStream() {
             @Override
@@ -162,7 +189,7 @@ class DatasetStoreTest {
 
     @Test
     void failingStreamThrowsAndLeavesNothingBehind() throws IOException {
-        DatasetStore store = new DatasetStore(root);
+        DatasetUploads store = uploads(new FileDatasetRepository(root));
         InputStream broken = new FilterInputStream(stream(JSONL)) {
             private int calls;
 
@@ -182,7 +209,7 @@ class DatasetStoreTest {
 
     @Test
     void blankOrOverlongNameIsAProblem() throws IOException {
-        DatasetStore store = new DatasetStore(root);
+        DatasetUploads store = uploads(new FileDatasetRepository(root));
         assertThat(save(store, "  ", JSONL).problems())
                 .containsExactly(new DatasetProblem(0, "name", "name is blank"));
         assertThat(save(store, null, JSONL).ok()).isFalse();
@@ -192,47 +219,28 @@ class DatasetStoreTest {
     }
 
     @Test
-    void deleteRemovesTheDatasetForGood() throws IOException {
-        DatasetStore store = new DatasetStore(root);
+    void deleteRemovesTheDirectoryAndSurvivesARestart() throws IOException {
+        DatasetRepository repo = new FileDatasetRepository(root);
+        DatasetUploads store = uploads(repo);
         String keep = save(store, "keep", JSONL).dataset().id();
         String id = save(store, "gone", JSONL).dataset().id();
 
-        assertThat(store.delete(id)).isTrue();
-        assertThat(store.get(id)).isEmpty();
-        assertThatThrownBy(() -> store.load(id)).isInstanceOf(DatasetNotFoundException.class)
+        assertThat(repo.delete(id)).isTrue();
+        assertThat(repo.find(id)).isEmpty();
+        assertThatThrownBy(() -> repo.load(id)).isInstanceOf(DatasetNotFoundException.class)
                 .hasMessageContaining(id);
-        assertThat(store.list()).extracting(DatasetInfo::id).containsExactly(keep);
-        assertThat(store.delete(id)).isFalse();
+        assertThat(repo.list()).extracting(DatasetInfo::id).containsExactly(keep);
+        assertThat(repo.delete(id)).isFalse();
         assertThat(root.resolve("datasets").resolve(id)).doesNotExist();
         assertNoTemporaries();
-        assertThat(new DatasetStore(root).list()).extracting(DatasetInfo::id).containsExactly(keep);
-    }
-
-    @Test
-    void unknownIdsAreAbsent() throws IOException {
-        DatasetStore store = new DatasetStore(root);
-        assertThat(store.get("nope")).isEmpty();
-        assertThatThrownBy(() -> store.load("nope")).isInstanceOf(DatasetNotFoundException.class);
-        assertThat(store.delete("nope")).isFalse();
-    }
-
-    @Test
-    void idsThatCouldEscapeTheStoreAreRejected() throws IOException {
-        DatasetStore store = new DatasetStore(root);
-        for (String bad : new String[] {"../x", "..", ".", "a/b", "a\\b", "", "a.b", "a b", "é", "x".repeat(65),
-                "/etc/passwd"}) {
-            assertThatThrownBy(() -> store.get(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.load(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.delete(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-        }
-        assertThatThrownBy(() -> store.get(null)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(DatasetStore.checkId("Ab_9-z")).isEqualTo("Ab_9-z");
+        assertThat(new FileDatasetRepository(root).list()).extracting(DatasetInfo::id).containsExactly(keep);
     }
 
     @Test
     void listIsOldestFirstAndSkipsDirectoriesWithoutMetadata() throws IOException {
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-        DatasetStore store = new DatasetStore(root, clock);
+        DatasetRepository repo = new FileDatasetRepository(root, clock);
+        DatasetUploads store = uploads(repo);
         String first = save(store, "first", JSONL).dataset().id();
         clock.advance(Duration.ofMinutes(1));
         String second = save(store, "second", JSONL).dataset().id();
@@ -242,8 +250,8 @@ class DatasetStoreTest {
         Files.createDirectories(root.resolve("datasets").resolve("broken"));
         Files.writeString(root.resolve("datasets").resolve("broken").resolve("meta.json"), "{oops");
 
-        assertThat(store.list()).extracting(DatasetInfo::id).containsExactly(first, second, third);
-        assertThat(store.list()).extracting(DatasetInfo::name).containsExactly("first", "second", "third");
+        assertThat(repo.list()).extracting(DatasetInfo::id).containsExactly(first, second, third);
+        assertThat(repo.list()).extracting(DatasetInfo::name).containsExactly("first", "second", "third");
         assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
     }
 
@@ -255,7 +263,7 @@ class DatasetStoreTest {
         Files.setLastModifiedTime(tmp.resolve("upload-old"), FileTime.from(Instant.now().minus(Duration.ofDays(1))));
         Files.createDirectories(tmp.resolve("upload-new"));
 
-        new DatasetStore(root);
+        new FileDatasetRepository(root);
 
         assertThat(tmp.resolve("upload-old")).doesNotExist();
         assertThat(tmp.resolve("upload-new")).exists();
@@ -263,22 +271,21 @@ class DatasetStoreTest {
 
     @Test
     void storesGoEmotionsDev() throws IOException {
-        Path dir = DatasetParserTsvTest.goEmotions();
+        Path dir = TestData.requireGoEmotions();
         long lines;
         try (Stream<String> s = Files.lines(dir.resolve("dev.tsv"))) {
             lines = s.count();
         }
-        DatasetStore store = new DatasetStore(root);
         DatasetSaveResult result;
         try (InputStream in = Files.newInputStream(dir.resolve("dev.tsv"))) {
-            result = store.save("goemotions dev", DatasetFormat.TSV, in,
+            result = uploads(new FileDatasetRepository(root)).save("goemotions dev", DatasetFormat.TSV, in,
                     DatasetParser.readLabels(dir.resolve("labels.txt")), DatasetLimits.DEFAULTS);
         }
         assertThat(result.problems()).isEmpty();
         assertThat(result.dataset().rows()).isEqualTo(lines);
         assertThat(result.dataset().labels()).hasSize(28);
         assertThat(result.dataset().bytes()).isEqualTo(Files.size(dir.resolve("dev.tsv")));
-        List<Example> loaded = new DatasetStore(root).load(result.dataset().id());
+        List<Example> loaded = new FileDatasetRepository(root).load(result.dataset().id());
         assertThat(loaded).hasSize((int) lines);
         assertThat(loaded).allMatch(e -> !e.labels().isEmpty());
     }
@@ -287,33 +294,6 @@ class DatasetStoreTest {
         Path tmp = root.resolve("tmp");
         try (Stream<Path> entries = Files.list(tmp)) {
             assertThat(entries).as("leftovers in " + tmp).isEmpty();
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
