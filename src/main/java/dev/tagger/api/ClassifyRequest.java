@@ -18,7 +18,7 @@ import java.util.function.Function;
 /**
  * POST /classify's body, validated field by field so that every refusal names the field:
  * {@code {"texts": [...]}} or {@code {"text": "..."}}, optional {@code threshold}, {@code top_k},
- * {@code all_scores}, {@code long_text}, {@code aggregation}, {@code stride}. Unknown fields are refused rather
+ * {@code all_scores}, {@code long_text}, {@code aggregation}, {@code window}, {@code stride}. Unknown fields are refused rather
  * than silently ignored (a typo in "threshold" would otherwise change nothing without a word). A text must be
  * valid Unicode, have something to read and at most {@code tagger.api.max-text-chars} characters.
  *
@@ -47,12 +47,14 @@ public record ClassifyRequest(List<String> texts, Classifier.Options options, bo
                     allowableValues = {"truncate", "chunk"}) String longText,
             @Schema(description = "With chunk: each label's probability is the windows' highest ('max') or their "
                     + "mean.", allowableValues = {"max", "mean"}, defaultValue = "max") String aggregation,
+            @Schema(description = "With chunk: tokens per window, [CLS]/[SEP] included (default: the model's "
+                    + "max_tokens).", minimum = "3") Integer window,
             @Schema(description = "With chunk: tokens shared by consecutive windows (default: a quarter window).",
                     minimum = "0") Integer stride) {
     }
 
     private static final Set<String> FIELDS = Set.of("text", "texts", "threshold", "top_k", "all_scores", "long_text",
-            "aggregation", "stride");
+            "aggregation", "window", "stride");
 
     /** The field that holds text {@code i}. */
     public String field(int i) {
@@ -120,16 +122,20 @@ public record ClassifyRequest(List<String> texts, Classifier.Options options, bo
         }
         LongText.Mode longText = choice(body, "long_text", LongText.Mode::parse);
         LongText.Aggregation aggregation = choice(body, "aggregation", LongText.Aggregation::parse);
-        Integer stride = null;
-        JsonNode st = body.get("stride");
-        if (st != null && !st.isNull()) {
-            if (!st.isIntegralNumber() || st.asLong() < 0 || st.asLong() > Integer.MAX_VALUE) {
-                throw ApiException.invalid("stride", "'stride' must be a whole number of tokens, 0 or more", 0);
-            }
-            stride = st.asInt();
-        }
         return new ClassifyRequest(out, new Classifier.Options(threshold, topK, allScores, longText, aggregation,
-                stride, limits.maxWindows()), text != null);
+                tokens(body, "window", 3), tokens(body, "stride", 0), limits.maxWindows()), text != null);
+    }
+
+    private static Integer tokens(JsonNode body, String field, int least) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || n.asLong() < least || n.asLong() > Integer.MAX_VALUE) {
+            throw ApiException.invalid(field, "'" + field + "' must be a whole number of tokens, " + least + " or more",
+                    least);
+        }
+        return n.asInt();
     }
 
     private static <T> T choice(JsonNode body, String field, Function<String, T> parse) {

@@ -53,15 +53,16 @@ public class Classifier {
      * @param allScores   return every label's probability (true) or only the predicted labels' (false)
      * @param longText    truncate or chunk texts longer than the model's token limit; null: the model's default
      * @param aggregation how a chunked text's windows combine, per label; null: the model's default
+     * @param window      tokens per window ([CLS]/[SEP] included); null: the model's default, else its max_tokens
      * @param stride      tokens shared by consecutive windows; null: the model's default, else a quarter window
      * @param maxWindows  windows one chunked text may take at most
      */
     public record Options(Float threshold, Integer topK, boolean allScores, LongText.Mode longText,
-                          LongText.Aggregation aggregation, Integer stride, int maxWindows) {
+                          LongText.Aggregation aggregation, Integer window, Integer stride, int maxWindows) {
 
         /** Long texts read as the model says, at most 16 windows each. */
         public Options(Float threshold, Integer topK, boolean allScores) {
-            this(threshold, topK, allScores, null, null, null, 16);
+            this(threshold, topK, allScores, null, null, null, null, 16);
         }
     }
 
@@ -105,8 +106,8 @@ public class Classifier {
             for (String t : texts) {
                 int windows = reading.estimatedWindows(t);
                 entries += windows;
-                tokens += windows == 1 ? Math.min(reading.maxTokens, t.length() / CHARS_PER_TOKEN_ESTIMATE + 3)
-                        : (long) windows * reading.maxTokens;
+                tokens += windows == 1 ? Math.min(reading.window, t.length() / CHARS_PER_TOKEN_ESTIMATE + 3)
+                        : (long) windows * reading.window;
             }
             reservation = queue.reserve(Math.min(entries, queue.capacity()), tokens);
             List<TextWindows> read = tokenize(model.tokenizer(), texts, reading);
@@ -160,23 +161,33 @@ public class Classifier {
         }
     }
 
-    /** How one request reads its texts on one model. */
-    private record Reading(boolean chunk, LongText.Aggregation aggregation, int maxWindows, int overlap, int width,
-                           int maxTokens) {
+    /**
+     * How one request reads its texts on one model.
+     *
+     * @param window tokens per window, [CLS]/[SEP] included
+     * @param width  word-piece tokens per window (the window less [CLS]/[SEP], which the tokenizer counts exactly)
+     */
+    record Reading(boolean chunk, LongText.Aggregation aggregation, int maxWindows, int window, int overlap, int width) {
 
         static Reading of(ModelBundle b, Options o) {
             LongText model = b.longText();
             boolean chunk = (o.longText() != null ? o.longText() : model.mode()) == LongText.Mode.CHUNK;
-            // [CLS] and [SEP]: the tokenizer counts the real special tokens, this is for options and estimates.
-            int width = Math.max(1, b.maxTokens() - 2);
+            int max = b.maxTokens();
+            if (o.window() != null && (o.window() < 3 || o.window() > max)) {
+                throw InvalidInputException.option("window", "'window' must be from 3 tokens to the model's max_tokens ("
+                        + max + ")", max);
+            }
+            int window = !chunk ? max : Math.min(max, o.window() != null ? o.window()
+                    : model.window() != null ? model.window() : max);
+            int width = Math.max(1, window - 2);
             if (o.stride() != null && o.stride() >= width) {
                 throw InvalidInputException.option("stride", "'stride' (" + o.stride() + " tokens shared by consecutive "
-                        + "windows) must be less than the model's window of " + width + " tokens", width - 1);
+                        + "windows) must be less than the window's " + width + " tokens", width - 1);
             }
             Integer stride = o.stride() != null ? o.stride() : model.stride();
             int overlap = stride != null ? Math.min(stride, width - 1) : width / 4;
             return new Reading(chunk, o.aggregation() != null ? o.aggregation() : model.aggregation(),
-                    chunk ? Math.max(1, o.maxWindows()) : 1, overlap, width, b.maxTokens());
+                    chunk ? Math.max(1, o.maxWindows()) : 1, window, overlap, width);
         }
 
         /** Windows a text of this length is expected to take, before it is tokenized. */
@@ -193,10 +204,10 @@ public class Classifier {
     private List<TextWindows> tokenize(TextTokenizer tokenizer, List<String> texts, Reading reading) {
         List<TextWindows> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            TextWindows w = tokenizer.windows(texts.get(i), reading.maxWindows, reading.overlap);
+            TextWindows w = tokenizer.windows(texts.get(i), reading.window, reading.maxWindows, reading.overlap);
             if (reading.chunk && !w.complete()) {
                 throw InvalidInputException.text(i, "needs more than " + reading.maxWindows + " windows of "
-                        + reading.maxTokens + " tokens (tagger.api.max-windows); send a shorter text or split it",
+                        + reading.window + " tokens (tagger.api.max-windows); send a shorter text or split it",
                         reading.maxWindows);
             }
             out.add(w);

@@ -37,11 +37,16 @@ public final class TextTokenizer implements AutoCloseable {
      * spaces or control characters can hold fewer tokens; past this much the rest of a text counts as unread.
      */
     private static final int MAX_CHARS_PER_TOKEN = 128;
+    /** Characters always read when a text has them: more than /classify's default text limit, so such texts are exact. */
+    private static final int ALWAYS_READ_CHARS = 32_768;
     private static final Pattern BYTE_TOKEN = Pattern.compile("<0x[0-9A-Fa-f]{2}>");
+    /** Pieces of one word, each a single character, that mark it as spelled out rather than known ("с ##п ##а"). */
+    private static final int SPELLED_OUT = 3;
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxTokens;
     private final Set<Long> unknownIds;
+    private final Set<Long> singleCharacterIds;
 
     public TextTokenizer(byte[] tokenizerJson, int maxTokens) {
         if (maxTokens < 2) {
@@ -49,7 +54,9 @@ public final class TextTokenizer implements AutoCloseable {
         }
         TorchEngine.goOffline();
         this.maxTokens = maxTokens;
-        this.unknownIds = unknownIds(tokenizerJson);
+        JsonNode model = Json.MAPPER.readTree(tokenizerJson).path("model");
+        this.unknownIds = unknownIds(model);
+        this.singleCharacterIds = singleCharacterIds(model);
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
                     Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
@@ -64,23 +71,25 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** The text's first {@link #maxTokens()} tokens, special tokens included. */
     public TokenizedText tokenize(String text) {
-        TextWindows w = windows(text, 1, 0);
+        TextWindows w = windows(text, maxTokens, 1, 0);
         TokenizedText t = w.windows().get(0);
         return new TokenizedText(t.ids(), t.typeIds(), !w.complete());
     }
 
     /**
-     * Reads the text in windows of at most {@link #maxTokens()} tokens that share {@code overlap} tokens, the last
-     * one ending at the text's last token; at most {@code maxWindows} of them. With one window this is truncation.
+     * Reads the text in windows of at most {@code windowTokens} tokens (special tokens included; at most
+     * {@link #maxTokens()}) that share {@code overlap} tokens, the last one ending at the text's last token; at most
+     * {@code maxWindows} of them. With one window this is truncation.
      *
      * @return the windows; {@link TextWindows#complete()} is false when the text has more tokens than they hold
      */
-    public TextWindows windows(String text, int maxWindows, int overlap) {
-        if (maxWindows < 1) {
-            throw new IllegalArgumentException("maxWindows must be at least 1, got " + maxWindows);
+    public TextWindows windows(String text, int windowTokens, int maxWindows, int overlap) {
+        if (maxWindows < 1 || windowTokens < 2 || windowTokens > maxTokens) {
+            throw new IllegalArgumentException("need 1 or more windows of 2 to " + maxTokens + " tokens, got "
+                    + maxWindows + " of " + windowTokens);
         }
-        Encoded e = encodePrefix(text, maxWindows, overlap);
-        int width = contentWidth(e.lead.length + e.trail.length);
+        Encoded e = encodePrefix(text, windowTokens, maxWindows, overlap);
+        int width = contentWidth(windowTokens, e.lead.length + e.trail.length);
         int step = Math.max(1, width - Math.min(overlap, width - 1));
         int n = e.content.length;
         List<TokenizedText> out = new ArrayList<>();
@@ -97,31 +106,52 @@ public final class TextTokenizer implements AutoCloseable {
             }
             covered = count == needed ? n : (count - 1) * step + width;
         }
+        return new TextWindows(out, e.whole && covered == n, covered, unknown(e, covered));
+    }
+
+    /**
+     * Tokens of the first {@code covered} the vocabulary does not know: [UNK], byte-fallback pieces, and every piece
+     * of a word spelled out one character at a time (at least {@link #SPELLED_OUT} pieces), which is how a word-piece
+     * vocabulary reads a script it has letters for but no words.
+     */
+    private int unknown(Encoded e, int covered) {
         int unknown = 0;
-        for (int i = 0; i < covered; i++) {
-            if (unknownIds.contains(e.content[i])) {
-                unknown++;
+        int i = 0;
+        while (i < covered) {
+            int j = i + 1;
+            while (j < covered && e.words[j] == e.words[i] && e.words[i] >= 0) {
+                j++;
             }
+            boolean spelled = j - i >= SPELLED_OUT;
+            for (int k = i; k < j && spelled; k++) {
+                spelled = singleCharacterIds.contains(e.content[k]);
+            }
+            for (int k = i; k < j; k++) {
+                if (spelled || unknownIds.contains(e.content[k])) {
+                    unknown++;
+                }
+            }
+            i = j;
         }
-        return new TextWindows(out, e.whole && covered == n, covered, unknown);
+        return unknown;
     }
 
     /** Content tokens per window: the limit less the special tokens, at least one when the limit allows. */
-    private int contentWidth(int specials) {
-        return Math.max(maxTokens > specials ? 1 : 0, maxTokens - specials);
+    private static int contentWidth(int windowTokens, int specials) {
+        return Math.max(windowTokens > specials ? 1 : 0, windowTokens - specials);
     }
 
     /** A text's special tokens and content ids; {@code whole}: the content is the entire text's. */
-    private record Encoded(long[] lead, long[] leadTypes, long[] content, long[] contentTypes, long[] trail,
-                           long[] trailTypes, boolean whole) {
+    private record Encoded(long[] lead, long[] leadTypes, long[] content, long[] contentTypes, long[] words,
+                           long[] trail, long[] trailTypes, boolean whole) {
     }
 
-    private Encoded encodePrefix(String text, int maxWindows, int overlap) {
+    private Encoded encodePrefix(String text, int windowTokens, int maxWindows, int overlap) {
         // The specials are not counted yet, so the widest window is assumed; one more token than fits tells "cut".
-        int width = contentWidth(0);
+        int width = contentWidth(windowTokens, 0);
         int step = Math.max(1, width - Math.min(overlap, width - 1));
         long needed = width + (long) (maxWindows - 1) * step + 1;
-        long most = needed * MAX_CHARS_PER_TOKEN;
+        long most = Math.max(ALWAYS_READ_CHARS, needed * MAX_CHARS_PER_TOKEN);
         int budget = (int) Math.min(text.length(), Math.max(256, needed * FIRST_CHARS_PER_TOKEN));
         while (true) {
             int end = budget >= text.length() ? text.length() : cut(text, budget);
@@ -139,8 +169,8 @@ public final class TextTokenizer implements AutoCloseable {
             }
             int contentEnd = stop;
             boolean whole = end == text.length();
+            long[] words = enc.getWordIds();
             if (!whole && contentEnd > lead) {
-                long[] words = enc.getWordIds();
                 long last = words[contentEnd - 1];
                 int withoutLast = contentEnd;
                 while (withoutLast > lead && words[withoutLast - 1] == last) {
@@ -152,7 +182,7 @@ public final class TextTokenizer implements AutoCloseable {
             if (whole || contentEnd - lead >= needed || budget >= most) {
                 return new Encoded(Arrays.copyOfRange(ids, 0, lead), Arrays.copyOfRange(types, 0, lead),
                         Arrays.copyOfRange(ids, lead, contentEnd), Arrays.copyOfRange(types, lead, contentEnd),
-                        Arrays.copyOfRange(ids, stop, ids.length), Arrays.copyOfRange(types, stop, ids.length), whole);
+                        Arrays.copyOfRange(words, lead, contentEnd), Arrays.copyOfRange(ids, stop, ids.length), Arrays.copyOfRange(types, stop, ids.length), whole);
             }
             budget = (int) Math.min(Math.min(text.length(), most), 2L * budget);
         }
@@ -182,8 +212,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** The vocabulary ids that stand for "not in the vocabulary": the unknown token and byte-fallback pieces. */
-    private static Set<Long> unknownIds(byte[] tokenizerJson) {
-        JsonNode model = Json.MAPPER.readTree(tokenizerJson).path("model");
+    private static Set<Long> unknownIds(JsonNode model) {
         JsonNode vocab = model.path("vocab");
         Set<Long> ids = new HashSet<>();
         if (vocab.isObject()) {
@@ -200,6 +229,23 @@ public final class TextTokenizer implements AutoCloseable {
             }
         } else if (model.path("unk_id").isIntegralNumber()) {
             ids.add(model.path("unk_id").asLong());
+        }
+        return Set.copyOf(ids);
+    }
+
+    /** Ids of the pieces that are one character, continuation prefix ("##") aside. */
+    private static Set<Long> singleCharacterIds(JsonNode model) {
+        JsonNode vocab = model.path("vocab");
+        String prefix = model.path("continuing_subword_prefix").asString("");
+        Set<Long> ids = new HashSet<>();
+        if (vocab.isObject()) {
+            vocab.properties().forEach(t -> {
+                String piece = !prefix.isEmpty() && t.getKey().startsWith(prefix) && t.getKey().length() > prefix.length()
+                        ? t.getKey().substring(prefix.length()) : t.getKey();
+                if (piece.codePointCount(0, piece.length()) == 1) {
+                    ids.add(t.getValue().asLong());
+                }
+            });
         }
         return Set.copyOf(ids);
     }

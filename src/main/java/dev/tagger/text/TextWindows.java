@@ -9,7 +9,9 @@ import java.util.List;
  * @param windows       the windows in text order
  * @param complete      whether every token of the text is in some window (false: the text was cut)
  * @param tokens        word-piece tokens read, special tokens not counted, overlaps counted once
- * @param unknownTokens how many of them are unknown to the vocabulary ([UNK] or a byte fallback)
+ * @param unknownTokens how many of them the vocabulary does not know: [UNK], byte fallbacks, and the pieces of
+ *                      words spelled out one character at a time (a script the vocabulary has letters for, but no
+ *                      words)
  */
 public record TextWindows(List<TokenizedText> windows, boolean complete, int tokens, int unknownTokens) {
 
