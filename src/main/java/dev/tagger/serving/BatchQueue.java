@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The one queue that every text (or window of a text) of every request goes through, and its admission.
@@ -61,7 +62,7 @@ public final class BatchQueue {
     }
 
     /** Room held for one request while its texts are tokenized: {@link #commit} or {@link #cancel} it. */
-    final class Reservation {
+    static final class Reservation {
         private final int entries;
         private final long tokens;
         private boolean open = true;
@@ -104,10 +105,7 @@ public final class BatchQueue {
         lock.lock();
         try {
             end(r);
-            long tokens = 0;
-            for (PendingText t : texts) {
-                tokens += t.length();
-            }
+            long tokens = tokens(texts);
             admit(texts.size(), tokens);
             long now = System.nanoTime();
             for (PendingText t : texts) {
@@ -121,7 +119,7 @@ public final class BatchQueue {
         }
     }
 
-    /** Gives the room back (tokenization failed or the request was refused). */
+    /** Gives the room back (tokenization failed or the request was refused); idempotent. */
     void cancel(Reservation r) {
         lock.lock();
         try {
@@ -170,12 +168,7 @@ public final class BatchQueue {
 
     /** Entries waiting (not yet taken by a worker). */
     public int size() {
-        lock.lock();
-        try {
-            return items.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(items::size);
     }
 
     public int capacity() {
@@ -184,26 +177,25 @@ public final class BatchQueue {
 
     /** Tokens admitted and not yet computed: queued, reserved and running. */
     public long pendingTokens() {
-        lock.lock();
-        try {
-            return queuedTokens + reservedTokens + runningTokens;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> queuedTokens + reservedTokens + runningTokens);
     }
 
     /** The measured throughput of one worker (tokens per second; the prior until batches have run). */
     public double tokensPerSecond() {
-        lock.lock();
-        try {
-            return tokensPerSecondLocked();
-        } finally {
-            lock.unlock();
-        }
+        return locked(this::tokensPerSecondLocked);
     }
 
     private double tokensPerSecondLocked() {
         return averageTokens / averageNanos * 1e9;
+    }
+
+    private <T> T locked(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Wakes every waiting worker; they drain what is queued and then get null. */
@@ -290,11 +282,7 @@ public final class BatchQueue {
     }
 
     private static long tokens(List<PendingText> batch) {
-        long n = 0;
-        for (PendingText p : batch) {
-            n += p.length();
-        }
-        return n;
+        return batch.stream().mapToLong(PendingText::length).sum();
     }
 
     /** The oldest entry plus its nearest neighbours in length (same model only), within the budget. */
@@ -319,10 +307,10 @@ public final class BatchQueue {
             boolean takeBelow = above == null
                     || (below != null && oldest.length() - below.length() <= above.length() - oldest.length());
             PendingText next = takeBelow ? below : above;
-            if (next == null || cost(packed, hi - lo + 2, Math.max(longest, next.length()), sum + next.length()) > maxTokens) {
+            if (!fits(next, packed, hi - lo + 2, longest, sum, maxTokens)) {
                 next = takeBelow ? above : below;
                 takeBelow = !takeBelow;
-                if (next == null || cost(packed, hi - lo + 2, Math.max(longest, next.length()), sum + next.length()) > maxTokens) {
+                if (!fits(next, packed, hi - lo + 2, longest, sum, maxTokens)) {
                     break;
                 }
             }
@@ -335,6 +323,10 @@ public final class BatchQueue {
             sum += next.length();
         }
         return new ArrayList<>(same.subList(lo, hi + 1));
+    }
+
+    private static boolean fits(PendingText next, boolean packed, int size, int longest, long sum, int maxTokens) {
+        return next != null && cost(packed, size, Math.max(longest, next.length()), sum + next.length()) <= maxTokens;
     }
 
     /** What the encoder computes for a batch: every real token when it packs, size x longest when it pads. */
