@@ -59,6 +59,9 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         HttpStatus status = e.reason() == ServiceUnavailableException.Reason.OVERLOADED
                 ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        if (e.reason().title() != null) {
+            p.setTitle(e.reason().title());
+        }
         p.setProperty("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
         return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).body(p);
     }

@@ -2,6 +2,7 @@ package dev.tagger.api;
 
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.serving.Classifier;
+import dev.tagger.serving.InvalidInputException;
 import dev.tagger.serving.ServiceUnavailableException;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -66,15 +67,23 @@ public class ClassifyController {
                     examples = @ExampleObject(value = "{\"detail\": \"'texts[1]' is empty or blank; send at least one "
                             + "non-space character\", \"instance\": \"/classify\", \"status\": 422, "
                             + "\"title\": \"Unprocessable Content\", \"field\": \"texts[1]\"}")))
-    @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds")
+    @ApiResponse(responseCode = "429", description = "The queue is full, or would not answer before the request "
+            + "timeout; retry after Retry-After seconds")
     @ApiResponse(responseCode = "503", description = "The model is still loading, or the request timed out (Retry-After)")
     @PostMapping(path = "/classify", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     public DeferredResult<ResponseEntity<ClassifyResponse>> classify(@RequestBody JsonNode body) {
-        ClassifyRequest req = ClassifyRequest.parse(body, props.api().maxTexts());
+        ClassifyRequest req = ClassifyRequest.parse(body, props.api());
         long timeoutMs = props.batching().requestTimeout().toMillis();
         DeferredResult<ResponseEntity<ClassifyResponse>> result = new DeferredResult<>(timeoutMs);
-        Classifier.Submission s = classifier.submit(req.texts(), req.options());
+        Classifier.Submission s;
+        try {
+            s = classifier.submit(req.texts(), req.options());
+        } catch (InvalidInputException e) {
+            String field = e.text() != null ? req.field(e.text()) : e.option();
+            throw ApiException.invalid(field, e.text() != null ? "'" + field + "' " + e.getMessage() : e.getMessage(),
+                    e.limit());
+        }
         result.onTimeout(() -> {
             s.cancel().run();
             result.setErrorResult(new ServiceUnavailableException(ServiceUnavailableException.Reason.TIMEOUT,

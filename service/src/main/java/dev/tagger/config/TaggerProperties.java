@@ -37,7 +37,7 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
         threads = threads == null ? new Threads(null, null) : threads;
         model = model == null ? new Model(null, null) : model;
         store = store == null ? new Store(null) : store;
-        api = api == null ? new Api(null, null) : api;
+        api = api == null ? new Api(null, null, null, null) : api;
         batching = batching == null ? new Batching(null, null, null, null, null) : batching;
         datasets = datasets == null ? new Datasets(null, null, null, null) : datasets;
         training = training == null ? new Training(null, null, null, null, null) : training;
@@ -95,20 +95,29 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
     /**
      * @param maxTexts     texts per request
      * @param maxBodyBytes request body size
+     * @param maxTextChars characters (code points) of one text on /classify; a longer text gets 422
+     * @param maxWindows   windows one text may take with long_text=chunk; a text needing more gets 422
      */
-    public record Api(Integer maxTexts, DataSize maxBodyBytes) {
+    public record Api(Integer maxTexts, DataSize maxBodyBytes, Integer maxTextChars, Integer maxWindows) {
         public Api {
             maxTexts = maxTexts == null ? 64 : maxTexts;
             maxBodyBytes = maxBodyBytes == null ? DataSize.ofMegabytes(2) : maxBodyBytes;
+            maxTextChars = maxTextChars == null ? 20_000 : maxTextChars;
+            maxWindows = maxWindows == null ? 16 : maxWindows;
+            if (maxTextChars < 1 || maxWindows < 1) {
+                throw new IllegalArgumentException("tagger.api.max-text-chars and tagger.api.max-windows must be positive");
+            }
         }
     }
 
     /**
      * @param maxBatchSize   texts per batch
-     * @param maxBatchTokens padded tokens per batch (batch size x longest text); a longer text runs alone
+     * @param maxBatchTokens tokens the encoder computes per batch: the texts' own tokens for the packed encoder,
+     *                       batch size x longest text for a TorchScript module (which pads); a longer text runs alone
      * @param maxWait        how long a worker waits for more texts before running a partial batch (0: never)
-     * @param queueCapacity  texts waiting at most; beyond it requests get 429
-     * @param requestTimeout a request still unanswered after this gets 503
+     * @param queueCapacity  texts (or windows of chunked texts) waiting at most; beyond it requests get 429
+     * @param requestTimeout a request still unanswered after this gets 503; a request that the queue's measured
+     *                       throughput predicts would miss it gets 429 at once
      */
     public record Batching(Integer maxBatchSize, Integer maxBatchTokens, Duration maxWait, Integer queueCapacity,
                            Duration requestTimeout) {

@@ -27,12 +27,14 @@ import java.util.Map;
  * @param card         provenance and metrics (card.json)
  * @param module       for a TorchScript model, the directory holding its {@code model.pt} ({@code config} is then
  *                     null, {@code weights} empty and {@code pooling} null); null for the Tagger BERT
+ * @param longText     how texts longer than {@code maxTokens} are read unless a request says otherwise
  */
 public record ModelBundle(String id, String version, BertConfig config, List<String> labels, float[] thresholds,
                           Pooling pooling, boolean normalize, int maxTokens, String base, WeightSet weights,
-                          byte[] tokenizerJson, ObjectNode card, Path module) {
+                          byte[] tokenizerJson, ObjectNode card, Path module, LongText longText) {
 
     public ModelBundle {
+        longText = longText == null ? LongText.DEFAULT : longText;
         labels = List.copyOf(labels);
         if (labels.isEmpty()) {
             throw new ModelFormatException("a model needs at least one label");
@@ -51,7 +53,15 @@ public record ModelBundle(String id, String version, BertConfig config, List<Str
                        Pooling pooling, boolean normalize, int maxTokens, String base, WeightSet weights,
                        byte[] tokenizerJson, ObjectNode card) {
         this(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base, weights, tokenizerJson,
-                card, null);
+                card, null, null);
+    }
+
+    /** A bundle that reads long texts the default way (truncation). */
+    public ModelBundle(String id, String version, BertConfig config, List<String> labels, float[] thresholds,
+                       Pooling pooling, boolean normalize, int maxTokens, String base, WeightSet weights,
+                       byte[] tokenizerJson, ObjectNode card, Path module) {
+        this(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base, weights, tokenizerJson,
+                card, module, null);
     }
 
     /** Whether this is a TorchScript module (served, never trained or exported). */
@@ -69,33 +79,38 @@ public record ModelBundle(String id, String version, BertConfig config, List<Str
 
     public ModelBundle withThresholds(float[] newThresholds) {
         return new ModelBundle(id, version, config, labels, newThresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, card, module);
+                weights, tokenizerJson, card, module, longText);
     }
 
     public ModelBundle withWeights(WeightSet newWeights) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                newWeights, tokenizerJson, card, module);
+                newWeights, tokenizerJson, card, module, longText);
     }
 
     public ModelBundle withCard(ObjectNode newCard) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, newCard, module);
+                weights, tokenizerJson, newCard, module, longText);
     }
 
     public ModelBundle withMaxTokens(int newMaxTokens) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, newMaxTokens, base,
-                weights, tokenizerJson, card, module);
+                weights, tokenizerJson, card, module, longText);
+    }
+
+    public ModelBundle withLongText(LongText newLongText) {
+        return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
+                weights, tokenizerJson, card, module, newLongText);
     }
 
     /** The same TorchScript model with its {@code model.pt} in {@code dir}. */
     public ModelBundle withModule(Path dir) {
         return new ModelBundle(id, version, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, card, dir);
+                weights, tokenizerJson, card, dir, longText);
     }
 
     public ModelBundle withIdentity(String newId, String newVersion) {
         return new ModelBundle(newId, newVersion, config, labels, thresholds, pooling, normalize, maxTokens, base,
-                weights, tokenizerJson, card, module);
+                weights, tokenizerJson, card, module, longText);
     }
 
     @Override

@@ -1,62 +1,201 @@
 package dev.tagger.serving;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
- * The one bounded queue that every text of every request goes through. Admission is all-or-nothing
- * per request (a request of many texts is never half-queued), and a batch is cut around the oldest
- * waiting text from the texts closest to it in length, so padding stays small and nothing starves.
+ * The one queue that every text (or window of a text) of every request goes through, and its admission.
+ *
+ * <p>A request is admitted before its texts are tokenized: it reserves room from an estimate, then commits the real
+ * entries, all or nothing. Admission asks two things: does it fit under the hard cap on queued entries, and will it
+ * be answered before its deadline? The queue knows its work in tokens (queued, reserved and running: the tokens the
+ * packed encoder really computes) and the measured throughput, so a request whose predicted answer comes after its
+ * deadline is refused at once with a Retry-After from the same estimate instead of being let in to time out.
+ *
+ * <p>A batch is cut around the oldest waiting entry from the entries closest to it in length, so padding (where a
+ * model pads) stays small and nothing starves.
  */
 public final class BatchQueue {
+
+    /**
+     * Share of the deadline that admitted work is planned to fill: the throughput estimate lags a sudden change (a
+     * batch of long windows, a noisy neighbour on the CPU), and the rest of the deadline absorbs that.
+     */
+    static final double HEADROOM = 0.8;
+    /**
+     * Tokens per second of one worker before any batch has been measured: well under what one CPU core reaches
+     * with the built-in model, so that a cold service errs towards refusing rather than timing out.
+     */
+    static final double PRIOR_TOKENS_PER_SECOND = 2_000;
+    /** Weight of the newest batch in the throughput average (about the last ten batches count). */
+    private static final double ALPHA = 0.1;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final List<PendingText> items = new ArrayList<>();
     private final int capacity;
+    private final long deadlineNanos;
+    private int workers = 1;
     private boolean closed;
+    private int reservedEntries;
+    private long reservedTokens;
+    private long queuedTokens;
+    private long runningTokens;
+    private double averageTokens = PRIOR_TOKENS_PER_SECOND * 0.05;
+    private double averageNanos = 0.05e9;
 
-    public BatchQueue(int capacity) {
+    /**
+     * @param capacity        entries (texts or windows) queued at most
+     * @param requestDeadline how long a request may take; admission plans for a share of it
+     */
+    public BatchQueue(int capacity, Duration requestDeadline) {
         this.capacity = capacity;
+        this.deadlineNanos = requestDeadline.toNanos();
     }
 
-    /** Queues all texts or none; false when they do not fit. */
-    boolean offer(List<PendingText> texts) {
+    /** Room held for one request while its texts are tokenized: {@link #commit} or {@link #cancel} it. */
+    static final class Reservation {
+        private final int entries;
+        private final long tokens;
+        private boolean open = true;
+
+        private Reservation(int entries, long tokens) {
+            this.entries = entries;
+            this.tokens = tokens;
+        }
+    }
+
+    /** Workers draining the queue; the predicted wait divides the work among them. */
+    void setWorkers(int n) {
         lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the batch queue is closed");
-            }
-            if (items.size() + texts.size() > capacity) {
-                return false;
-            }
+            workers = Math.max(1, n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Admits a request from an estimate of its work, before any tokenization.
+     *
+     * @throws ServiceUnavailableException OVERLOADED when it does not fit or would miss its deadline
+     */
+    Reservation reserve(int entries, long tokens) {
+        lock.lock();
+        try {
+            admit(entries, tokens);
+            reservedEntries += entries;
+            reservedTokens += tokens;
+            return new Reservation(entries, tokens);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues the request's real entries in place of its reservation, all or none; the reservation ends either way. */
+    void commit(Reservation r, List<PendingText> texts) {
+        lock.lock();
+        try {
+            end(r);
+            long tokens = tokens(texts);
+            admit(texts.size(), tokens);
             long now = System.nanoTime();
             for (PendingText t : texts) {
                 t.enqueuedNanos = now;
                 items.add(t);
             }
+            queuedTokens += tokens;
             notEmpty.signalAll();
-            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    public int size() {
+    /** Gives the room back (tokenization failed or the request was refused); idempotent. */
+    void cancel(Reservation r) {
         lock.lock();
         try {
-            return items.size();
+            end(r);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void end(Reservation r) {
+        if (r.open) {
+            r.open = false;
+            reservedEntries -= r.entries;
+            reservedTokens -= r.tokens;
+        }
+    }
+
+    private void admit(int entries, long tokens) {
+        if (closed) {
+            throw new ServiceUnavailableException(ServiceUnavailableException.Reason.SHUTTING_DOWN,
+                    "the service is shutting down", 5);
+        }
+        double perSecond = tokensPerSecondLocked() * workers;
+        int held = items.size() + reservedEntries;
+        if (held + entries > capacity) {
+            long excess = held + entries - capacity;
+            double perEntry = held == 0 ? 0 : (double) (queuedTokens + reservedTokens) / held;
+            throw new ServiceUnavailableException(ServiceUnavailableException.Reason.OVERLOADED,
+                    "the queue holds " + held + " of at most " + capacity + " texts; this request has " + entries,
+                    retryAfter(excess * perEntry / perSecond));
+        }
+        long ahead = queuedTokens + reservedTokens + runningTokens;
+        double seconds = (ahead + tokens) / perSecond;
+        double budget = deadlineNanos * HEADROOM / 1e9;
+        if (ahead > 0 && seconds > budget) {
+            throw new ServiceUnavailableException(ServiceUnavailableException.Reason.OVERLOADED, String.format(Locale.ROOT,
+                    "%d tokens are ahead of this request's %d at about %.0f tokens/s: it would be answered in %.1f s, "
+                            + "past its deadline of %.1f s", ahead, tokens, perSecond, seconds, deadlineNanos / 1e9),
+                    retryAfter(seconds - budget));
+        }
+    }
+
+    private static long retryAfter(double seconds) {
+        return Math.max(1, (long) Math.ceil(seconds));
+    }
+
+    /** Entries waiting (not yet taken by a worker). */
+    public int size() {
+        return locked(items::size);
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    /** Tokens admitted and not yet computed: queued, reserved and running. */
+    public long pendingTokens() {
+        return locked(() -> queuedTokens + reservedTokens + runningTokens);
+    }
+
+    /** The measured throughput of one worker (tokens per second; the prior until batches have run). */
+    public double tokensPerSecond() {
+        return locked(this::tokensPerSecondLocked);
+    }
+
+    private double tokensPerSecondLocked() {
+        return averageTokens / averageNanos * 1e9;
+    }
+
+    private <T> T locked(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Wakes every waiting worker; they drain what is queued and then get null. */
@@ -71,17 +210,19 @@ public final class BatchQueue {
     }
 
     /**
-     * Blocks for the next batch; null once closed and drained.
+     * Blocks for the next batch; null once closed and drained. The batch's tokens count as running until
+     * {@link #finished}.
      *
-     * @param maxSize   texts per batch
-     * @param maxTokens batch size x longest text; a single text longer than this still runs alone
-     * @param maxWaitNanos after the first text arrives, wait up to this long for a fuller batch
+     * @param maxSize   entries per batch
+     * @param maxTokens tokens the encoder computes per batch (packed: the sum of lengths; padded: size x longest);
+     *                  a single entry over it still runs alone
+     * @param maxWaitNanos after the first entry arrives, wait up to this long for a fuller batch
      */
     List<PendingText> take(int maxSize, int maxTokens, long maxWaitNanos) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
-                items.removeIf(p -> p.ticket.cancelled());
+                dropCancelled();
                 if (!items.isEmpty()) {
                     break;
                 }
@@ -96,20 +237,55 @@ public final class BatchQueue {
                 while (items.size() < maxSize && (left = deadline - System.nanoTime()) > 0 && !closed) {
                     notEmpty.awaitNanos(left);
                 }
-                items.removeIf(p -> p.ticket.cancelled());
+                dropCancelled();
                 if (items.isEmpty()) {
                     return take(maxSize, maxTokens, maxWaitNanos);
                 }
             }
             List<PendingText> batch = select(items, maxSize, maxTokens);
             items.removeAll(batch);
+            long tokens = tokens(batch);
+            queuedTokens -= tokens;
+            runningTokens += tokens;
             return batch;
         } finally {
             lock.unlock();
         }
     }
 
-    /** The oldest text plus its nearest neighbours in length (same model only), within the budget. */
+    /**
+     * A batch from {@link #take} is done; {@code nanos} is how long the encoder took on it (0: it did not run, or
+     * failed, and says nothing about throughput).
+     */
+    void finished(List<PendingText> batch, long nanos) {
+        lock.lock();
+        try {
+            long tokens = tokens(batch);
+            runningTokens -= tokens;
+            if (nanos > 0) {
+                averageTokens = ALPHA * tokens + (1 - ALPHA) * averageTokens;
+                averageNanos = ALPHA * nanos + (1 - ALPHA) * averageNanos;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropCancelled() {
+        for (Iterator<PendingText> it = items.iterator(); it.hasNext(); ) {
+            PendingText p = it.next();
+            if (p.ticket.cancelled()) {
+                it.remove();
+                queuedTokens -= p.length();
+            }
+        }
+    }
+
+    private static long tokens(List<PendingText> batch) {
+        return batch.stream().mapToLong(PendingText::length).sum();
+    }
+
+    /** The oldest entry plus its nearest neighbours in length (same model only), within the budget. */
     static List<PendingText> select(List<PendingText> queued, int maxSize, int maxTokens) {
         PendingText oldest = queued.get(0);
         List<PendingText> same = new ArrayList<>();
@@ -119,34 +295,43 @@ public final class BatchQueue {
             }
         }
         same.sort(Comparator.comparingInt(PendingText::length));
+        boolean packed = oldest.model == null || oldest.model.packed();
         int at = same.indexOf(oldest);
         int lo = at;
         int hi = at;
         int longest = oldest.length();
+        long sum = oldest.length();
         while (hi - lo + 1 < maxSize) {
             PendingText below = lo > 0 ? same.get(lo - 1) : null;
             PendingText above = hi + 1 < same.size() ? same.get(hi + 1) : null;
-            if (below == null && above == null) {
-                break;
-            }
             boolean takeBelow = above == null
                     || (below != null && oldest.length() - below.length() <= above.length() - oldest.length());
-            int newLongest = takeBelow ? longest : Math.max(longest, above.length());
-            if ((long) (hi - lo + 2) * newLongest > maxTokens) {
-                if (takeBelow || below == null || (long) (hi - lo + 2) * longest > maxTokens) {
+            PendingText next = takeBelow ? below : above;
+            if (!fits(next, packed, hi - lo + 2, longest, sum, maxTokens)) {
+                next = takeBelow ? above : below;
+                takeBelow = !takeBelow;
+                if (!fits(next, packed, hi - lo + 2, longest, sum, maxTokens)) {
                     break;
                 }
-                takeBelow = true;
-                newLongest = longest;
             }
             if (takeBelow) {
                 lo--;
             } else {
                 hi++;
             }
-            longest = newLongest;
+            longest = Math.max(longest, next.length());
+            sum += next.length();
         }
         return new ArrayList<>(same.subList(lo, hi + 1));
+    }
+
+    private static boolean fits(PendingText next, boolean packed, int size, int longest, long sum, int maxTokens) {
+        return next != null && cost(packed, size, Math.max(longest, next.length()), sum + next.length()) <= maxTokens;
+    }
+
+    /** What the encoder computes for a batch: every real token when it packs, size x longest when it pads. */
+    static long cost(boolean packed, int size, int longest, long sum) {
+        return packed ? sum : (long) size * longest;
     }
 
     /** For shutdown: waits until the queue is empty or the time is up. */

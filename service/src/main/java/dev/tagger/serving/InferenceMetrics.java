@@ -31,6 +31,7 @@ public final class InferenceMetrics {
     final DistributionSummary inputTokens;
     final Counter textsClassified;
     final Counter textsTruncated;
+    final Counter textsOutOfVocabulary;
     final Counter emptyPredictions;
     private final ConcurrentHashMap<String, Counter> labelCounters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
@@ -43,13 +44,15 @@ public final class InferenceMetrics {
         batchSize = DistributionSummary.builder("tagger.batch.size").description("Texts per batch")
                 .serviceLevelObjectives(BATCH_SIZE_BUCKETS).register(registry);
         batchTokens = DistributionSummary.builder("tagger.batch.tokens")
-                .description("Padded tokens per batch (batch size x longest text)")
+                .description("Tokens the encoder computed per batch (packed: the texts' own; padded: size x longest)")
                 .serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
         inputTokens = DistributionSummary.builder("tagger.input.tokens").description("Tokens per text after truncation")
                 .serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
         textsClassified = Counter.builder("tagger.texts.classified").description("Texts classified").register(registry);
         textsTruncated = Counter.builder("tagger.texts.truncated").description("Texts cut to the token limit")
                 .register(registry);
+        textsOutOfVocabulary = Counter.builder("tagger.texts.out.of.vocabulary")
+                .description("Texts most of whose tokens the model's vocabulary does not know").register(registry);
         emptyPredictions = Counter.builder("tagger.predictions.empty")
                 .description("Texts for which no label passed its threshold").register(registry);
     }

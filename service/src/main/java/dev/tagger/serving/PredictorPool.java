@@ -51,8 +51,14 @@ public class PredictorPool implements SmartLifecycle, ModelServer {
         this.props = props;
         this.metrics = metrics;
         this.initialModel = initialModel;
-        this.queue = new BatchQueue(props.batching().queueCapacity());
+        this.queue = new BatchQueue(props.batching().queueCapacity(), props.batching().requestTimeout());
         Gauge.builder("tagger.queue.depth", queue, BatchQueue::size).description("Texts waiting in the batch queue")
+                .register(metrics.registry());
+        Gauge.builder("tagger.queue.tokens", queue, BatchQueue::pendingTokens)
+                .description("Tokens admitted and not yet computed (queued, being tokenized, running)")
+                .register(metrics.registry());
+        Gauge.builder("tagger.worker.throughput", queue, BatchQueue::tokensPerSecond)
+                .description("Measured tokens per second of one worker, which admission plans with")
                 .register(metrics.registry());
         Gauge.builder("tagger.workers.busy", busy, AtomicInteger::get).description("Workers running a batch")
                 .register(metrics.registry());
@@ -74,6 +80,7 @@ public class PredictorPool implements SmartLifecycle, ModelServer {
                 workers.add(t);
             }
         }
+        queue.setWorkers(workers.size());
         running = true;
         Thread loader = new Thread(() -> {
             try {

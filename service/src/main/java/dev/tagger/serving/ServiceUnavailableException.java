@@ -8,14 +8,27 @@ public class ServiceUnavailableException extends RuntimeException {
 
     /** Why the request was not served. */
     public enum Reason {
-        /** The queue is full: 429. */
-        OVERLOADED,
+        /** The queue is full, or would not answer before the deadline: 429. */
+        OVERLOADED(null),
         /** No model is loaded yet: 503. */
-        NOT_READY,
+        NOT_READY(null),
         /** The request waited longer than its deadline: 503. */
-        TIMEOUT,
+        TIMEOUT(null),
         /** The service is shutting down: 503. */
-        SHUTTING_DOWN
+        SHUTTING_DOWN(null),
+        /** The model failed on the request's texts (the detail says how): 503. */
+        INFERENCE_FAILED("Inference failed");
+
+        private final String title;
+
+        Reason(String title) {
+            this.title = title;
+        }
+
+        /** A title for the problem document where the status's own ("Service Unavailable") would not say why; or null. */
+        public String title() {
+            return title;
+        }
     }
 
     private final Reason reason;

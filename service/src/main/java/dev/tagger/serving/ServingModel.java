@@ -23,7 +23,8 @@ public final class ServingModel {
 
     private final ModelBundle bundle;
     private final Map<Device, Predictor> replicas;
-    private final AtomicInteger users = new AtomicInteger();
+    /** Leases: the pool's own until the model is retired, plus one per request and per running batch. */
+    private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -80,8 +81,14 @@ public final class ServingModel {
         return replicas.values().iterator().next().tokenizer();
     }
 
+    /**
+     * A new request's lease. Refused once the model is retired, so that requests go to the model that replaced it;
+     * the caller then asks the pool again.
+     */
     boolean tryAcquire() {
-        users.incrementAndGet();
+        if (!retain()) {
+            return false;
+        }
         if (retired.get()) {
             release();
             return false;
@@ -89,18 +96,43 @@ public final class ServingModel {
         return true;
     }
 
+    /**
+     * A lease on a model that may be retired but is still open: a worker takes one for each batch, so that a
+     * request that times out or is cancelled meanwhile (releasing its own lease) cannot close the model under it.
+     * False once the model is closed.
+     */
+    boolean retain() {
+        while (true) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
     void release() {
-        if (users.decrementAndGet() == 0 && retired.get()) {
+        if (refs.decrementAndGet() == 0) {
             closeOnce();
         }
     }
 
-    /** No new users; closes now or when the last user releases. */
+    /** No new requests; closes now or when the last lease is released. */
     void retire() {
-        retired.set(true);
-        if (users.get() == 0) {
-            closeOnce();
+        if (retired.compareAndSet(false, true)) {
+            release();
         }
+    }
+
+    boolean closed() {
+        return closed.get();
+    }
+
+    /** Whether the encoder packs a batch's texts without padding (a TorchScript module pads to the longest). */
+    boolean packed() {
+        return bundle == null || !bundle.isTorchScript();
     }
 
     private void closeOnce() {

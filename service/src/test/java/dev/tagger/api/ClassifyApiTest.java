@@ -83,6 +83,46 @@ class ClassifyApiTest extends ServiceTestBase {
         assertThat(r.at("/results/0/truncated").asBoolean()).isTrue();
     }
 
+    private static List<String> labels(JsonNode result) {
+        List<String> out = new ArrayList<>();
+        result.get("labels").forEach(l -> out.add(l.asString()));
+        return out;
+    }
+
+    @Test
+    void chunkReadsEvidenceThatTruncationCutsOff() throws Exception {
+        String text = "The meeting is scheduled for Tuesday at the main office building on the third floor. ".repeat(12)
+                + "Thank you so much, I am so grateful for all your help!";
+        JsonNode truncated = classify(Map.of("text", text)).at("/results/0");
+        assertThat(truncated.get("truncated").asBoolean()).isTrue();
+        assertThat(truncated.get("windows").asInt()).isEqualTo(1);
+        assertThat(labels(truncated)).doesNotContain("gratitude");
+
+        // Windows near the length of the texts the model learnt from: the thanks are not averaged away.
+        JsonNode chunked = classify(Map.of("text", text, "long_text", "chunk", "window", 32)).at("/results/0");
+        assertThat(chunked.get("truncated").asBoolean()).isFalse();
+        assertThat(chunked.get("windows").asInt()).isBetween(8, 16);
+        assertThat(labels(chunked)).contains("gratitude");
+
+        JsonNode mean = classify(Map.of("text", text, "long_text", "chunk", "window", 32, "aggregation", "mean"))
+                .at("/results/0");
+        assertThat(mean.at("/scores/gratitude").asDouble()).isLessThan(chunked.at("/scores/gratitude").asDouble());
+        JsonNode wide = classify(Map.of("text", text, "long_text", "chunk")).at("/results/0");
+        assertThat(wide.get("windows").asInt()).as("windows of max_tokens by default").isEqualTo(2);
+        // A short text reads the same either way.
+        JsonNode shortOne = classify(Map.of("text", "Thank you so much!", "long_text", "chunk")).at("/results/0");
+        assertThat(shortOne.get("windows").asInt()).isEqualTo(1);
+        assertThat(shortOne.get("scores")).isEqualTo(classify(Map.of("text", "Thank you so much!")).at("/results/0/scores"));
+    }
+
+    @Test
+    void textsMostlyOutsideTheVocabularyAreFlagged() throws Exception {
+        JsonNode r = classify(Map.of("texts", List.of("Thank you so much, this made my day!",
+                "Спасибо большое, это лучший день в моей жизни")));
+        assertThat(r.at("/results/0/out_of_vocabulary").asBoolean()).isFalse();
+        assertThat(r.at("/results/1/out_of_vocabulary").asBoolean()).isTrue();
+    }
+
     @Test
     void timingHeadersAreSent() throws Exception {
         HttpResponse<String> r = post("/classify", "{\"text\": \"hello there\"}");

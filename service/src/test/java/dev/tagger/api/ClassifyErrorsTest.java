@@ -35,6 +35,60 @@ class ClassifyErrorsTest extends ServiceTestBase {
     }
 
     @Test
+    void aTextOverTheCharacterLimitIsRefusedBeforeItIsRead() throws Exception {
+        JsonNode p = problem(post("/classify", JSON.writeValueAsString(Map.of("texts",
+                List.of("fine", "é".repeat(20_001))))), 422);
+        assertThat(p.get("field").asString()).isEqualTo("texts[1]");
+        assertThat(p.get("limit").asInt()).isEqualTo(20_000);
+        // Characters are code points: 20,000 emoji are 40,000 UTF-16 units and still allowed.
+        assertThat(post("/classify", JSON.writeValueAsString(Map.of("text", "😂".repeat(20_000)))).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void loneSurrogatesAndTextsWithNothingToReadAreRefused() throws Exception {
+        for (String text : List.of("\\ud800 hello", "hello \\udc00", "\\u0000\\u0000", "\\u200b\\u200c\\u2060",
+                "\\ufeff \\u0007\\t")) {
+            JsonNode p = problem(post("/classify", "{\"texts\": [\"fine\", \"" + text + "\"]}"), 422);
+            assertThat(p.get("field").asString()).as(text).isEqualTo("texts[1]");
+        }
+        assertThat(post("/classify", "{\"text\": \"\\ud83d\\ude02 ok\"}").statusCode()).as("a valid pair").isEqualTo(200);
+    }
+
+    @Test
+    void longTextOptionsAreChecked() throws Exception {
+        assertThat(problem(post("/classify", "{\"text\": \"a\", \"long_text\": \"split\"}"), 422).get("field")
+                .asString()).isEqualTo("long_text");
+        assertThat(problem(post("/classify", "{\"text\": \"a\", \"aggregation\": \"median\"}"), 422).get("field")
+                .asString()).isEqualTo("aggregation");
+        assertThat(problem(post("/classify", "{\"text\": \"a\", \"stride\": -1}"), 422).get("field").asString())
+                .isEqualTo("stride");
+        JsonNode p = problem(post("/classify", "{\"text\": \"a\", \"long_text\": \"chunk\", \"stride\": 126}"), 422);
+        assertThat(p.get("field").asString()).isEqualTo("stride");
+        assertThat(p.get("limit").asInt()).isEqualTo(125);
+        JsonNode w = problem(post("/classify", "{\"text\": \"a\", \"long_text\": \"chunk\", \"window\": 129}"), 422);
+        assertThat(w.get("field").asString()).isEqualTo("window");
+        assertThat(w.get("limit").asInt()).isEqualTo(128);
+        assertThat(problem(post("/classify", "{\"text\": \"a\", \"window\": 2}"), 422).get("field").asString())
+                .isEqualTo("window");
+    }
+
+    @Test
+    void aTextNeedingMoreWindowsThanAllowedNamesTheLimit() throws Exception {
+        String tooLong = "word ".repeat(3_000);
+        JsonNode p = problem(post("/classify", JSON.writeValueAsString(Map.of("texts", List.of("fine", tooLong),
+                "long_text", "chunk"))), 422);
+        assertThat(p.get("field").asString()).isEqualTo("texts[1]");
+        assertThat(p.get("limit").asInt()).isEqualTo(16);
+        // Windows count against the queue: five texts of 16 windows are more than it holds (64 in tests).
+        String sixteen = "word ".repeat(1_500);
+        JsonNode q = problem(post("/classify", JSON.writeValueAsString(Map.of("texts", List.of(sixteen, sixteen, sixteen,
+                sixteen, sixteen), "long_text", "chunk"))), 422);
+        assertThat(q.get("field").asString()).isEqualTo("texts");
+        assertThat(q.get("limit").asInt()).isEqualTo(64);
+    }
+
+    @Test
     void missingTextsAndWrongTypesAreRefused() throws Exception {
         assertThat(problem(post("/classify", "{}"), 422).get("field").asString()).isEqualTo("texts");
         assertThat(problem(post("/classify", "{\"texts\": \"one\"}"), 422).get("field").asString()).isEqualTo("texts");

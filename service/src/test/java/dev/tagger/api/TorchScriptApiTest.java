@@ -77,6 +77,17 @@ class TorchScriptApiTest extends ServiceTestBase {
                             .isCloseTo(ref.at("/items/" + i + "/probabilities/" + k).asDouble(), within(1e-5));
                 }
             }
+            // The module has 64 positions: a longer text may fail inside the model, which answers with why.
+            HttpResponse<String> longer = post("/classify", JSON.writeValueAsString(Map.of("text",
+                    "a happy text that goes on ".repeat(30))));
+            assertThat(longer.statusCode()).as(longer.body()).isIn(200, 503);
+            if (longer.statusCode() == 503) {
+                JsonNode p = json(longer);
+                assertThat(p.get("title").asString()).isEqualTo("Inference failed");
+                assertThat(p.get("reason").asString()).isEqualTo("inference_failed");
+                assertThat(p.get("detail").asString()).contains(id);
+            }
+            assertThat(post("/classify", "{\"text\": \"a happy text\"}").statusCode()).isEqualTo(200);
         } finally {
             HttpResponse<String> back = post("/models/" + DEFAULT_MODEL + "/deploy", "");
             assertThat(back.statusCode()).as(back.body()).isEqualTo(200);

@@ -7,6 +7,7 @@ import dev.tagger.model.nn.ClassificationHead;
 import dev.tagger.model.nn.TorchScriptModel;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.HostTensor;
+import dev.tagger.model.LongText;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.ModelFormatException;
 
@@ -152,7 +153,7 @@ public final class ModelBundleIO {
             boolean normalize = tagger.path("normalize").asBoolean(false);
             int maxTokens = tagger.path("max_tokens").asInt(Math.min(512, bert.maxPositions()));
             return new ModelBundle(id, h.version(), bert, h.labels(), h.thresholds(), pooling, normalize, maxTokens,
-                    h.base(), new WeightSet(weights), tokenizer, h.card());
+                    h.base(), new WeightSet(weights), tokenizer, h.card(), null, LongText.fromConfig(tagger));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model bundle " + source.describe(), e);
         }
@@ -165,7 +166,7 @@ public final class ModelBundleIO {
         byte[] tokenizer = require(source, TOKENIZER);
         int maxTokens = h.config().path("tagger").path("max_tokens").asInt(512);
         return new ModelBundle(id, h.version(), null, h.labels(), h.thresholds(), null, false, maxTokens, null,
-                new WeightSet(Map.of()), tokenizer, h.card(), source.dir());
+                new WeightSet(Map.of()), tokenizer, h.card(), source.dir(), LongText.fromConfig(h.config().path("tagger")));
     }
 
     /**
@@ -289,6 +290,7 @@ public final class ModelBundleIO {
         ObjectNode t = n.putObject("tagger");
         t.put("format", TORCHSCRIPT);
         t.put("max_tokens", b.maxTokens());
+        b.longText().writeTo(t);
         return n;
     }
 
@@ -327,6 +329,7 @@ public final class ModelBundleIO {
         t.put("pooling", b.pooling().key());
         t.put("normalize", b.normalize());
         t.put("max_tokens", b.maxTokens());
+        b.longText().writeTo(t);
         return n;
     }
 
