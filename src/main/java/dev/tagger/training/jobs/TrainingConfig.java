@@ -9,9 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.io.IOException;
-import java.time.Clock;
 
-/** Wires the training side: the dataset and job stores under tagger.store.dir, the upload limits, the meters. */
+/** Wires the training side: the dataset store under tagger.store.dir, the upload limits, the meters. */
 @Configuration(proxyBeanMethods = false)
 public class TrainingConfig {
 
@@ -27,12 +26,7 @@ public class TrainingConfig {
     }
 
     @Bean
-    JobStore jobStore(TaggerProperties props) {
-        return new JobStore(props.store().dir(), Clock.systemUTC());
-    }
-
-    @Bean
-    TrainingMetrics trainingMetrics(MeterRegistry registry, JobStore store) {
-        return new TrainingMetrics(registry, store);
+    TrainingMetrics trainingMetrics(MeterRegistry registry, JobRepository jobs) {
+        return new TrainingMetrics(registry, jobs);
     }
 }
