@@ -12,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A training job as GET /train-jobs/{id}, POST /train-jobs, the job list and every event of its stream show it.
@@ -110,7 +111,7 @@ public record TrainJobResponse(
 
     @Schema(name = "TrainJobResult")
     public record Result(@JsonProperty("model_id") String modelId, @JsonProperty("model_version") String modelVersion,
-                         @Schema(type = "object", description = "The model card's metrics: every validation figure, "
+                         @Schema(implementation = Map.class, description = "The model card's metrics: every validation figure, "
                                  + "per label, the cross-fitted macro-F1 and the baseline") JsonNode metrics,
                          Timings timings, Deployment deployment) {
         static Result of(TrainJob.Result r) {
