@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job file's schema ({@code <store>/jobs/<id>.json}). It is the JSON that GET /train-jobs/{id} showed when this
- * format was introduced, so files written before and after read alike; it changes only with a migration of old
- * files, whatever the API or the domain type do.
+ * A job file's schema ({@code <store>/jobs/<id>.json}): the JSON that the API showed for a job when this format was
+ * introduced, so that files written before and after read alike. It changes only with a migration of old files,
+ * whatever the API or the domain type do.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
