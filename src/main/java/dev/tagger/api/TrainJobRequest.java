@@ -4,6 +4,7 @@ import dev.tagger.datasets.DatasetLimits;
 import dev.tagger.datasets.Example;
 import dev.tagger.model.BertConfig;
 import dev.tagger.training.jobs.DeployPolicy;
+import dev.tagger.training.jobs.TrainPlanner;
 import dev.tagger.training.jobs.TrainRequest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -18,7 +19,9 @@ import java.util.TreeSet;
 
 /**
  * POST /train-jobs's body, validated field by field: every refusal names the field (e.g. {@code parameters.epochs}).
- * What needs the stored models and datasets, and the defaults, are the planner's (training/jobs/TrainPlanner).
+ * What needs the stored models and datasets, and the defaults, are the planner's (training/jobs/TrainPlanner); the
+ * base and the datasets are checked with it as soon as they are read, so that a body with several faults is refused
+ * for the first one in this order: name, base, deploy, labels, training_data, validation_data, parameters.
  * <pre>
  * {
  *   "name": "optional description",
@@ -91,7 +94,7 @@ final class TrainJobRequest {
                       @JsonProperty("min_positives") @Schema(minimum = "1") Integer minPositives) {
     }
 
-    static TrainRequest parse(JsonNode body, DatasetLimits limits, int maxInlineExamples) {
+    static TrainRequest parse(JsonNode body, DatasetLimits limits, int maxInlineExamples, TrainPlanner planner) {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("body", "the request body must be a JSON object with at least 'training_data'");
         }
@@ -104,6 +107,9 @@ final class TrainJobRequest {
             }
         }
         String base = present(body, "base") ? string(body.get("base"), "base") : null;
+        if (base != null) {
+            planner.checkBase(base);
+        }
         DeployPolicy deploy = null;
         if (present(body, "deploy")) {
             try {
@@ -127,6 +133,7 @@ final class TrainJobRequest {
         List<Example> examples = null;
         if (present(td, "dataset_id")) {
             trainingDataset = string(td.get("dataset_id"), "training_data.dataset_id");
+            planner.checkDataset(trainingDataset, labels, "training_data.dataset_id");
         } else {
             examples = InlineExamples.validate(td.get("examples"), labels, limits, maxInlineExamples);
         }
@@ -142,10 +149,14 @@ final class TrainJobRequest {
             if (present(vd, "dataset_id") == present(vd, "split")) {
                 throw ApiException.invalid("validation_data", "give exactly one of 'dataset_id' and 'split'");
             }
-            validation = present(vd, "dataset_id")
-                    ? new TrainRequest.Validation(string(vd.get("dataset_id"), "validation_data.dataset_id"), null)
-                    : new TrainRequest.Validation(null, check(vd.get("split"), "validation_data.split", 0, false, 1,
-                    false));
+            if (present(vd, "dataset_id")) {
+                String id = string(vd.get("dataset_id"), "validation_data.dataset_id");
+                planner.checkDataset(id, labels, "validation_data.dataset_id");
+                validation = new TrainRequest.Validation(id, null);
+            } else {
+                validation = new TrainRequest.Validation(null, check(vd.get("split"), "validation_data.split", 0,
+                        false, 1, false));
+            }
         }
         return new TrainRequest(name, base, deploy, labels, trainingDataset, examples, validation,
                 parameters(body.get("parameters")));

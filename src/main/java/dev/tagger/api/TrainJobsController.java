@@ -92,7 +92,8 @@ public class TrainJobsController {
             content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<TrainJobResponse> submit(@RequestBody JsonNode body) {
-        TrainJob job = runner.submit(planner.plan(TrainJobRequest.parse(body, limits, maxInlineExamples)));
+        TrainJob job = runner.submit(planner.plan(TrainJobRequest.parse(body, limits, maxInlineExamples,
+                planner)));
         return ResponseEntity.accepted().location(URI.create("/train-jobs/" + job.id()))
                 .body(TrainJobResponse.of(job));
     }

@@ -38,7 +38,8 @@ import java.util.function.UnaryOperator;
  *   &lt;store&gt;/jobs/&lt;id&gt;.examples.jsonl   examples sent with the job, kept until it ends
  * </pre>
  * Every job is also held in memory, which answers every read; progress stays there, every other change reaches
- * the file. One process owns the directory: changes are serialised by this object, not by file locks.
+ * the file. One process owns the directory: changes are serialised by this object, not by file locks, and a job
+ * that was RUNNING when the directory was opened is {@linkplain #abandoned abandoned}.
  */
 public final class FileJobRepository implements JobRepository {
 
@@ -54,6 +55,7 @@ public final class FileJobRepository implements JobRepository {
 
     private final Path dir;
     private final Map<String, Slot> jobs = new ConcurrentHashMap<>();
+    private final Set<String> runningAtOpen = ConcurrentHashMap.newKeySet();
     private long nextSeq;
 
     public FileJobRepository(Path storeDir) {
@@ -79,7 +81,12 @@ public final class FileJobRepository implements JobRepository {
             }
         }
         found.sort(Comparator.comparing(TrainJob::createdAt).thenComparing(TrainJob::id));
-        found.forEach(j -> jobs.put(j.id(), new Slot(j, nextSeq++)));
+        for (TrainJob j : found) {
+            jobs.put(j.id(), new Slot(j, nextSeq++));
+            if (j.status() == JobStatus.RUNNING) {
+                runningAtOpen.add(j.id());
+            }
+        }
     }
 
     @Override
@@ -119,6 +126,13 @@ public final class FileJobRepository implements JobRepository {
         Optional<Slot> next = jobs.values().stream().filter(s -> s.job().status() == JobStatus.QUEUED)
                 .min(Comparator.comparingLong(Slot::seq));
         return next.map(s -> update(s.job().id(), j -> j.started(now)));
+    }
+
+    /** Jobs that were RUNNING when this repository was opened, and still are: no process runs them any more. */
+    @Override
+    public List<TrainJob> abandoned(Instant now) {
+        return runningAtOpen.stream().map(jobs::get).filter(s -> s != null && s.job().status() == JobStatus.RUNNING)
+                .map(Slot::job).sorted(Comparator.comparing(TrainJob::createdAt)).toList();
     }
 
     @Override

@@ -43,11 +43,19 @@ public interface JobRepository {
 
     /**
      * Claims the oldest QUEUED job for this process: it becomes RUNNING, started {@code now}. Exactly one caller
-     * gets each job, however many claim at once.
+     * gets each job, however many claim at once. A shared implementation holds the claim as a lease that the
+     * job's changes ({@link #recordProgress}, {@link #appendEpoch}, {@link #update}) keep renewing.
      *
      * @return the claimed job, or empty when none is waiting
      */
     Optional<TrainJob> claimNext(Instant now);
+
+    /**
+     * RUNNING jobs whose runner is gone, so that nothing will ever end them: for files, those that were RUNNING
+     * when the repository was opened (one process owns them); for a shared store, those whose lease expired.
+     * What becomes of them is the runner's rule.
+     */
+    List<TrainJob> abandoned(Instant now);
 
     /**
      * Changes one job atomically with respect to every other change of it; the result is durable. A change to a

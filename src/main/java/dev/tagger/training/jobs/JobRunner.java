@@ -12,7 +12,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -25,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * stops a running one at its next step. Every change is persisted through the repository and published to the
  * {@link JobEvents}.
  * <p>
- * At start, a job the repository shows RUNNING was left so by a stop or a crash: it ends FAILED with the reason
- * {@link TrainJob#INTERRUPTED} (its partial training is lost; no half-written model exists, bundles are written
- * atomically). QUEUED jobs had not started: they run again, in the order they were submitted.
+ * At start, a job the repository shows RUNNING with no runner ({@link JobRepository#abandoned}) was left so by a
+ * stop or a crash: it ends FAILED with the reason {@link TrainJob#INTERRUPTED} (its partial training is lost; no
+ * half-written model exists, bundles are written atomically). QUEUED jobs had not started: they run again, in the
+ * order they were submitted.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
@@ -108,10 +108,10 @@ public class JobRunner implements SmartLifecycle {
         return active.datasetsInUse();
     }
 
-    /** Ends the jobs that a stop or a crash left RUNNING; returns how many. */
+    /** Ends the jobs that a stop or a crash left RUNNING with no runner; returns how many. */
     int recover() {
         int recovered = 0;
-        for (TrainJob j : jobs.list(EnumSet.of(JobStatus.RUNNING), 0, Integer.MAX_VALUE).items()) {
+        for (TrainJob j : jobs.abandoned(clock.instant())) {
             jobs.update(j.id(), x -> x.status() == JobStatus.RUNNING
                     ? x.finished(JobStatus.FAILED, clock.instant(), null, TrainJob.INTERRUPTED) : x);
             log.warn("job {} was running when the service stopped; it is marked FAILED", j.id());

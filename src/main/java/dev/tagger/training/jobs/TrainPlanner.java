@@ -108,6 +108,24 @@ public class TrainPlanner {
                 deploy), r.examples());
     }
 
+    /**
+     * Refuses a base that no job can start from. {@link #plan} checks it too; a request parser may call this as
+     * soon as it reads the field, so that a request with several faults is refused for the one it names first.
+     */
+    public void checkBase(String ref) {
+        base(ref);
+    }
+
+    /**
+     * Refuses a dataset that is not stored, or that uses labels outside {@code labels} (when given). {@link #plan}
+     * checks it too; see {@link #checkBase} for why a parser may call it first.
+     *
+     * @param field the request field that names the dataset
+     */
+    public void checkDataset(String id, List<String> labels, String field) {
+        checkLabelsCover(labels, dataset(id, field), field);
+    }
+
     private Base base(String ref) {
         if (BaseModels.isBuiltin(ref)) {
             return new Base(ref, BertConfig.MINILM_L6.numLayers(), DEFAULT_MAX_TOKENS);

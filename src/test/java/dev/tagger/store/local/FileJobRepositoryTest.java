@@ -53,6 +53,8 @@ class FileJobRepositoryTest {
         assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(after.examples(job.id())).containsExactly(Example.of("x", "a"), Example.of("y"));
         assertThat(after.claimNext(at("2025-01-01T01:00:00Z"))).isEmpty();
+        assertThat(after.abandoned(at("2025-01-01T01:00:00Z"))).containsExactly(running);
+        assertThat(before.abandoned(at("2025-01-01T01:00:00Z"))).as("claimed by this process").isEmpty();
     }
 
     @Test

@@ -189,6 +189,15 @@ class TrainPlannerTest {
         String dataset = upload("{\"text\": \"a\", \"labels\": [\"x\"]}\n{\"text\": \"b\", \"labels\": [\"z\"]}\n");
         refused(new TrainRequest(null, null, null, List.of("x"), dataset, null, null, null),
                 "training_data.dataset_id", "[z]");
+
+        // The same checks, one field at a time, for a parser that reports faults in the order it reads them.
+        assertThatThrownBy(() -> planner.checkBase("no-such-model")).isInstanceOfSatisfying(
+                InvalidJobException.class, e -> assertThat(e.field()).isEqualTo("base"));
+        assertThatThrownBy(() -> planner.checkDataset(dataset, List.of("x"), "validation_data.dataset_id"))
+                .isInstanceOfSatisfying(InvalidJobException.class,
+                        e -> assertThat(e.field()).isEqualTo("validation_data.dataset_id"));
+        planner.checkBase(BaseModels.MINILM);
+        planner.checkDataset(dataset, null, "training_data.dataset_id");
     }
 
     @Test
