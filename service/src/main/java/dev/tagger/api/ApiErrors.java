@@ -5,6 +5,7 @@ import dev.tagger.datasets.DatasetNotFoundException;
 import dev.tagger.model.ModelFormatException;
 import dev.tagger.model.ModelNotFoundException;
 import dev.tagger.serving.ServiceUnavailableException;
+import dev.tagger.training.jobs.InvalidJobException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,12 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         }
         e.properties().forEach(p::setProperty);
         return ResponseEntity.status(e.status()).body(p);
+    }
+
+    /** A training job that cannot be planned is refused like any other invalid body. */
+    @ExceptionHandler(InvalidJobException.class)
+    ResponseEntity<ProblemDetail> invalidJob(InvalidJobException e) {
+        return api(ApiException.invalid(e.field(), e.getMessage(), e.limit()));
     }
 
     @ExceptionHandler({ModelNotFoundException.class, DatasetNotFoundException.class})

@@ -1,7 +1,6 @@
 package dev.tagger.api;
 
 import dev.tagger.catalog.ModelCatalog;
-import dev.tagger.catalog.ModelStore;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.io.AtomicFiles;
 import dev.tagger.model.ModelBundle;
@@ -215,7 +214,7 @@ public class ModelImportController {
         if (id == null || id.isBlank()) {
             throw ApiException.invalid("id", "\"id\" is required");
         }
-        if (!ModelStore.validId(id)) {
+        if (!ModelCatalog.validId(id)) {
             throw ApiException.invalid("id", "id must be 1 to 64 of A-Z a-z 0-9 _ . - and not start with . _ or -");
         }
         if (registry.find(id).isPresent()) {
