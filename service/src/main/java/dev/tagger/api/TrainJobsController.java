@@ -166,7 +166,8 @@ public class TrainJobsController {
     @Operation(summary = "Cancel a training job", description = "A queued job is CANCELLED at once; a running one "
             + "is still RUNNING with cancel_requested set, and stops at its next step.")
     @ApiResponse(responseCode = "200", description = "The job after the cancel", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.class)))
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.class),
+            examples = @ExampleObject(value = TrainJobsDocs.CANCEL_REQUESTED)))
     @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
             mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @ApiResponse(responseCode = "404", description = "No job has this id", content = @Content(

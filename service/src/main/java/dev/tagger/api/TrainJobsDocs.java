@@ -23,6 +23,10 @@ final class TrainJobsDocs {
             + "\"created_at\": \"2025-06-01T10:00:00.123456Z\", \"cancel_requested\": false, " + SPEC
             + ", \"epochs\": []}";
 
+    static final String CANCEL_REQUESTED = "{\"id\": \"mbk3x0qz-4f7kqa\", \"status\": \"RUNNING\", "
+            + "\"created_at\": \"2025-06-01T10:00:00.123456Z\", \"started_at\": \"2025-06-01T10:00:00.201Z\", "
+            + "\"cancel_requested\": true, " + SPEC + ", \"epochs\": []}";
+
     static final String SUCCEEDED = "{\"id\": \"mbk3x0qz-4f7kqa\", \"status\": \"SUCCEEDED\", "
             + "\"created_at\": \"2025-06-01T10:00:00.123456Z\", \"started_at\": \"2025-06-01T10:00:00.201Z\", "
             + "\"finished_at\": \"2025-06-01T10:00:09.874Z\", \"cancel_requested\": false, " + SPEC + ", "
