@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Tagger benchmark: the service under closed-loop load against ONNX Runtime running the same model
-# in process, plus a correctness check and an overload phase. Prints one markdown report on stdout
+# in process (its fp32 and its int8 ONNX export), plus a correctness check and an overload phase. Prints one markdown report on stdout
 # (progress goes to stderr) and keeps everything under target/bench/run-*/.
 #
 #   bench/run.sh [--dev PATH] [--seconds N] [--skip-build] [--port N] [more options: --help]
 #
 # Not a test: it takes minutes and wants the machine to itself. The Java side is the bench Maven module
-# (bench/src/main/java/dev/tagger/bench); ONNX Runtime is a dependency of that module only, never of the
-# service jar.
+# (bench/src/main/java/dev/tagger/bench); ONNX Runtime and the int8 export are dependencies of that module
+# only, never of the service jar.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +36,7 @@ usage() {
 usage: bench/run.sh [options]
   --dev PATH               GoEmotions dev.tsv, text in the first column (default: ../shared/datasets/goemotions/dev.tsv)
   --seconds N              measured seconds per concurrency level (default $LEVEL_SECONDS)
-  --ort-seconds N          seconds per ONNX Runtime configuration (default: half of --seconds, at least 2)
+  --ort-seconds N          seconds per ONNX Runtime configuration, for each export (default: half of --seconds, at least 2)
   --levels LIST            concurrency levels (default $LEVELS)
   --level-warmup-ms N      unmeasured ramp-up at the start of each level (default $LEVEL_WARMUP_MS)
   --sample N               texts in the correctness sample (default $SAMPLE)
@@ -208,9 +208,13 @@ done
 log "starting the service${SERVICE_ARGS[*]:+ with ${SERVICE_ARGS[*]}}"
 start_service "$RUN/service.log" "${SERVICE_ARGS[@]}"
 
-log "ONNX Runtime peer (${ORT_SECONDS}s per configuration; the service is idle)"
-bench_java ort "${COMMON[@]}" --seconds "$ORT_SECONDS" --threads "$ORT_THREADS" --batches "$ORT_BATCHES" \
-  --out "$RUN/ort.json"
+# Both ONNX exports, one JVM each (so each has its own peak RSS), on the same texts: fp32 is the reference for
+# the correctness check, int8 the peer at the service's own precision.
+for export in fp32 int8; do
+  log "ONNX Runtime peer, $export export (${ORT_SECONDS}s per configuration; the service is idle)"
+  bench_java ort "${COMMON[@]}" --export "$export" --seconds "$ORT_SECONDS" --threads "$ORT_THREADS" \
+    --batches "$ORT_BATCHES" --out "$RUN/ort-$export.json"
+done
 
 log "load levels $LEVELS (${LEVEL_SECONDS}s each) and the correctness sample"
 bench_java load "${COMMON[@]}" --url "$URL" --pid "$SERVICE_PID" --levels "$LEVELS" --seconds "$LEVEL_SECONDS" \
@@ -234,13 +238,14 @@ REPORT_STATUS=0
   echo "## Tagger benchmark"
   echo
   echo "- date: $START_DATE"
-  echo "- machine: $(nproc) CPUs, $(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- machine: $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+  bench_java cpu || REPORT_STATUS=$?
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- command: \`$COMMAND\`"
   echo "- service: \`java -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
-  echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${LEVEL_WARMUP_MS} ms ramp-up; ONNX Runtime ${ORT_SECONDS}s per configuration"
+  echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${LEVEL_WARMUP_MS} ms ramp-up; ONNX Runtime ${ORT_SECONDS}s per configuration and export"
   echo
-  bench_java report --ort "$RUN/ort.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
+  bench_java report --ort "$RUN/ort-fp32.json" --ort-int8 "$RUN/ort-int8.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
     || REPORT_STATUS=$?
 } >"$RUN/report.md"
 cat "$RUN/report.md"
