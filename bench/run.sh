@@ -27,6 +27,7 @@ OVERLOAD_CLIENTS=128
 OVERLOAD_QUEUE=64
 OVERLOAD_BACKOFF_MS=0
 SKIP_BUILD=0
+START_TIMEOUT=180
 PORT=""
 OUT=""
 SERVICE_ARGS=()
@@ -49,6 +50,7 @@ usage: bench/run.sh [options]
   --service-arg ARG        extra argument for the service, repeatable (e.g. --service-arg --tagger.workers=2)
   --skip-build             use the service jar and bench classes already in service/target/ and bench/target/
   --port N                 loopback port for the service (default: a free one)
+  --start-timeout N        seconds the service may take to become ready (default $START_TIMEOUT)
   --out DIR                where results go (default target/bench/run-<time>)
 EOF
 }
@@ -77,6 +79,7 @@ while [[ $# -gt 0 ]]; do
     --service-arg) need "$@"; SERVICE_ARGS+=("$2"); shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --port) need "$@"; PORT="$2"; shift 2 ;;
+    --start-timeout) need "$@"; START_TIMEOUT="$2"; shift 2 ;;
     --out) need "$@"; OUT="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -103,11 +106,12 @@ START_DATE="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- build
-# One reactor build: the service's executable jar, the bench module's classes and, from the bench module's
-# package phase, its run-time class path (bench/target/bench-classpath.txt).
+# One reactor build without test classes (the benchmark needs none): the service's executable jar, the bench
+# module's classes and, from the bench module's package phase, its run-time class path
+# (bench/target/bench-classpath.txt).
 if [[ $SKIP_BUILD == 0 ]]; then
-  log "building (./mvnw -q -B -DskipTests package)"
-  ./mvnw -q -B -DskipTests package
+  log "building (./mvnw -q -B -Dmaven.test.skip=true package)"
+  ./mvnw -q -B -Dmaven.test.skip=true package
 fi
 JAR=""
 for candidate in service/target/tagger-*-exec.jar; do
@@ -180,7 +184,7 @@ start_service() {
   shift
   java -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 "$@" >"$logfile" 2>&1 &
   SERVICE_PID=$!
-  local deadline=$((SECONDS + 180))
+  local deadline=$((SECONDS + START_TIMEOUT))
   until curl -fsS -o /dev/null "$URL/actuator/health/readiness" 2>/dev/null; do
     if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
       echo "bench: the service exited during start-up; last lines of $logfile:" >&2
@@ -189,7 +193,7 @@ start_service() {
       exit 1
     fi
     if ((SECONDS > deadline)); then
-      echo "bench: the service was not ready within 180 s; see $logfile" >&2
+      echo "bench: the service was not ready within $START_TIMEOUT s (--start-timeout); see $logfile" >&2
       exit 1
     fi
     sleep 0.5
