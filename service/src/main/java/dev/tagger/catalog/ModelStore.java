@@ -18,7 +18,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -161,7 +160,7 @@ public final class ModelStore {
         }
         Path doomed = models.resolve("." + id + AtomicFiles.TEMP_INFIX + "deleted-" + UUID.randomUUID());
         try {
-            Files.move(models.resolve(id), doomed, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(models.resolve(id), doomed);
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
