@@ -5,6 +5,7 @@ import dev.tagger.io.AtomicFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ public class UploadFolder {
 
     private final Path dir;
 
+    @Autowired
     public UploadFolder(TaggerProperties props) throws IOException {
         this(props.store().dir().resolve(NAME));
     }
