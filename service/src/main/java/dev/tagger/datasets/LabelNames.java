@@ -29,7 +29,7 @@ final class LabelNames {
             char c = label.charAt(i);
             int type = Character.getType(c);
             if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-                return "'" + RowSink.quote(printable(label)) + "' contains a control character";
+                return "'" + RowSink.quote(label) + "' contains a control character";
             }
             if (isBidiControl(c)) {
                 return String.format(Locale.ROOT, "'%s' contains the bidirectional control character U+%04X",

@@ -37,7 +37,7 @@ class LabelNamesTest {
             DatasetReport r = jsonl(bad);
             assertThat(r.ok()).as(bad).isFalse();
             assertThat(where(r)).as(bad).containsExactly("2:labels");
-            assertThat(r.problems().get(0).message()).as(bad).doesNotContain("\u202E", "\u2066", "\u200F");
+            assertThat(r.problems().get(0).message()).as(bad).doesNotContain("\u202E", "\u2066", "\u200F"); // JSON escapes controls; bidi marks are spelled out
         }
         assertThat(jsonl("a\\u202Eb").problems().get(0).message()).contains("bidirectional control character U+202E");
         assertThat(jsonl("joy\\u00A0").problems().get(0).message()).contains("starts or ends with a space character");
