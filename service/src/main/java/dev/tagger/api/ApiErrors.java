@@ -40,6 +40,10 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
             p.setProperty("limit", e.limit());
         }
         e.properties().forEach(p::setProperty);
+        if (e.retryAfterSeconds() != null) {
+            return ResponseEntity.status(e.status()).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds().toString())
+                    .body(p);
+        }
         return ResponseEntity.status(e.status()).body(p);
     }
 

@@ -24,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -228,7 +227,7 @@ public final class ModelBundleIO {
                     ch.force(true);
                 }
             }
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(tmp, dir);
             ModelBundle written = bundle.withIdentity(bundle.id(), version);
             return written.isTorchScript() ? written.withModule(dir) : written;
         } catch (IOException e) {

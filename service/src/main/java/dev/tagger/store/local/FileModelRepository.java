@@ -20,7 +20,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +133,7 @@ public final class FileModelRepository implements ModelRepository {
         }
         Path doomed = models.resolve("." + id + AtomicFiles.TEMP_INFIX + "deleted-" + UUID.randomUUID());
         try {
-            Files.move(models.resolve(id), doomed, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(models.resolve(id), doomed);
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
