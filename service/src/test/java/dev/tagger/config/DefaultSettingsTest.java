@@ -53,20 +53,21 @@ class DefaultSettingsTest {
         assertThat(p.threads()).isEqualTo(new TaggerProperties.Threads(1, 1));
         assertThat(p.model()).isEqualTo(new TaggerProperties.Model(null, null));
         assertThat(p.store().dir()).isEqualTo(Path.of("data"));
-        assertThat(p.api()).isEqualTo(new TaggerProperties.Api(64, DataSize.ofMegabytes(2)));
+        assertThat(p.api()).isEqualTo(new TaggerProperties.Api(64, DataSize.ofMegabytes(2), 20_000, 16));
         assertThat(p.batching()).isEqualTo(new TaggerProperties.Batching(32, 4096, Duration.ZERO, 1024,
                 Duration.ofSeconds(30)));
         assertThat(p.datasets()).isEqualTo(new TaggerProperties.Datasets(DataSize.ofMegabytes(100), 1_000_000L,
                 10_000, 1_000));
         assertThat(p.training()).isEqualTo(new TaggerProperties.Training(1, 16, 5_000, 2048, Duration.ofHours(1)));
         assertThat(p.models()).isEqualTo(new TaggerProperties.Models(DataSize.ofGigabytes(2), DataSize.ofGigabytes(4),
-                100));
+                100, null, false));
 
         SecurityProperties s = security(empty());
         assertThat(s.adminKeys()).isEmpty();
         assertThat(s.classifyKeys()).isEmpty();
         assertThat(s.allowOpen()).isTrue();
         assertThat(s.openManagement()).isTrue();
+        assertThat(s.allowOpenNetwork()).isFalse();
     }
 
     @Test
