@@ -2,6 +2,7 @@ package dev.tagger.api;
 
 import dev.tagger.catalog.ModelInUseException;
 import dev.tagger.datasets.DatasetNotFoundException;
+import dev.tagger.io.Json;
 import dev.tagger.model.ModelFormatException;
 import dev.tagger.model.ModelNotFoundException;
 import dev.tagger.serving.ServiceUnavailableException;
@@ -9,6 +10,7 @@ import dev.tagger.training.jobs.InvalidJobException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -20,6 +22,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+
+import java.util.stream.Collectors;
 
 /**
  * The one place where failures become HTTP: every error is problem+json with a status, a detail that
@@ -91,8 +97,10 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected error", e);
+        // No class name or message: they describe the code, not the request. The log line has them.
+        String id = MDC.get(RequestIdFilter.MDC_KEY);
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "internal error: " + e.getClass().getSimpleName());
+                "internal error" + (id == null ? "" : "; the service log has it under request id " + id));
         return ResponseEntity.internalServerError().body(p);
     }
 
@@ -115,12 +123,25 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLargeProblem(big).getBody());
             }
         }
-        Throwable root = ex.getMostSpecificCause();
-        String why = root instanceof tools.jackson.core.JacksonException je ? je.getOriginalMessage() : root.getMessage();
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON: " + why);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, unreadable(ex));
         p.setProperty("field", "body");
         return ResponseEntity.badRequest().body(p);
+    }
+
+    /** What is wrong with an unreadable body, by position and field, never in the parser's own words. */
+    private static String unreadable(HttpMessageNotReadableException ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof DatabindException bind) {
+                String field = bind.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                        : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+                return "the request body has a value of the wrong type" + (field.isEmpty() ? "" : " in '" + field + "'")
+                        + Json.where(bind);
+            }
+            if (t instanceof JacksonException) {
+                return "the request body is not valid JSON" + Json.where(t);
+            }
+        }
+        return "the request body is missing or is not valid JSON";
     }
 
     private static ResponseEntity<ProblemDetail> tooLargeProblem(PayloadTooLargeException e) {

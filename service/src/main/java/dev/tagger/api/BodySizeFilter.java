@@ -56,6 +56,7 @@ public class BodySizeFilter extends OncePerRequestFilter {
             response.setStatus(413);
             response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8.name());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8);
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Payload Too Large\",\"status\":413,"
                     + "\"detail\":\"the request body has " + request.getContentLengthLong() + " bytes, more than the limit of "
                     + limit + "\",\"limit\":" + limit + ",\"instance\":\"" + request.getRequestURI().replace("\"", "") + "\"}");

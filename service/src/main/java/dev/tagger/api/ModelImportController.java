@@ -61,10 +61,12 @@ public class ModelImportController {
     private final long maxUploadBytes;
     private final UnpackBudget unpackBudget;
     private final UploadFolder uploads;
+    private final ModelImportGates gates;
     private final Object lock = new Object();
 
     public ModelImportController(ModelCatalog registry, TaggerProperties props, UploadFolder uploads) {
         this.registry = registry;
+        this.gates = new ModelImportGates(props.models());
         this.limits = new Archives.Limits(props.models().maxUnpackedBytes().toBytes(), props.models().maxEntries());
         this.maxUploadBytes = props.models().maxUploadBytes().toBytes();
         // One archive may take the whole budget, two at once may not: disk for unpacking stays bounded.
@@ -79,7 +81,8 @@ public class ModelImportController {
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     @Operation(summary = "Register a model", description = "A Hugging Face checkpoint (or a TorchScript model) from a "
-            + "directory on the server (JSON body), or uploaded as a zip, tar or tar.gz body or as the multipart part "
+            + "directory on the server inside tagger.models.import-root (JSON body), or uploaded as a zip, tar or "
+            + "tar.gz body or as the multipart part "
             + "\"file\", with the options in the query string. Validated by loading it on the CPU and running a probe "
             + "text; stored, not served (deploy it). Needs the admin key.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
@@ -94,7 +97,9 @@ public class ModelImportController {
     @ApiResponse(responseCode = "201", description = "Registered; Location names the model", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ModelRegistration.class)))
     @ApiResponse(responseCode = "400", description = "The body is not valid JSON")
-    @ApiResponse(responseCode = "403", description = "The key is not an admin key")
+    @ApiResponse(responseCode = "403", description = "The key is not an admin key; or the body names a server path "
+            + "and tagger.models.import-root is not set; or the model is TorchScript and "
+            + "tagger.models.allow-torchscript is not true (the problem's \"setting\" names which)")
     @ApiResponse(responseCode = "409", description = "A model with this id already exists")
     @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes (JSON) or "
             + "tagger.models.max-upload-bytes (uploads)")
@@ -113,7 +118,7 @@ public class ModelImportController {
     @RegisterModel
     @PostMapping(value = "/models", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ModelRegistration> registerPath(@RequestBody JsonNode body) {
-        RegisterModelRequest req = RegisterModelRequest.parse(body);
+        RegisterModelRequest req = RegisterModelRequest.parse(body, gates::checkpointFolder);
         return register(req.id(), req.dir(), req.options());
     }
 
@@ -239,6 +244,7 @@ public class ModelImportController {
     private ResponseEntity<ModelRegistration> register(String id, Path dir, ModelImporter.Options options) {
         synchronized (lock) {
             checkNewId(id);
+            gates.checkTorchScript(dir);
             ModelImporter.Result r = ModelImporter.prepare(dir, id, options);
             ModelBundle stored = registry.add(r.bundle());
             if (stored.isTorchScript()) {

@@ -1,6 +1,7 @@
 package dev.tagger.model.format;
 
 import dev.tagger.io.AtomicFiles;
+import dev.tagger.io.Json;
 import dev.tagger.model.Pooling;
 import dev.tagger.model.WeightSet;
 import dev.tagger.model.nn.ClassificationHead;
@@ -429,7 +430,8 @@ public final class ModelBundleIO {
         try {
             return JSON.readTree(bytes);
         } catch (RuntimeException e) {
-            throw new ModelFormatException(file + " is not valid JSON: " + e.getMessage(), e);
+            // Never the parser's message: it quotes the file, which may not be what it claims to be.
+            throw new ModelFormatException(file + " is not valid JSON" + Json.where(e), e);
         }
     }
 

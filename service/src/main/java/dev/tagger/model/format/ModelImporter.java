@@ -92,6 +92,11 @@ public final class ModelImporter {
         return Files.isRegularFile(dir.resolve(ModelBundleIO.CONFIG)) || Files.isRegularFile(dir.resolve(TorchScriptModel.MODULE));
     }
 
+    /** Whether the checkpoint in {@code dir} is a TorchScript model (whose module is code), without reading it. */
+    public static boolean isTorchScript(Path dir) {
+        return Files.isRegularFile(checkpointRoot(dir).resolve(TorchScriptModel.MODULE));
+    }
+
     /** Reads, checks and validates the checkpoint in {@code dir}; throws {@link ModelFormatException} when it is refused. */
     public static Result prepare(Path dir, String id, Options options) {
         Path root = checkpointRoot(dir);

@@ -1,5 +1,6 @@
 package dev.tagger.model.format;
 
+import dev.tagger.io.Json;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelFormatException;
 
@@ -50,7 +51,7 @@ public final class Safetensors {
         try {
             header = JSON.readTree(new String(file, 8, (int) headerLen, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new ModelFormatException("safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new ModelFormatException("safetensors header is not valid JSON" + Json.where(e), e);
         }
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : header.properties()) {
@@ -78,7 +79,7 @@ public final class Safetensors {
         try {
             header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new ModelFormatException("safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new ModelFormatException("safetensors header is not valid JSON" + Json.where(e), e);
         }
         record Entry(String name, String dtype, long[] shape, long begin, long end) {
         }
