@@ -112,8 +112,9 @@ public abstract class ServiceTestBase {
 
     /** A copy of a checkpoint folder inside the import root, where POST /models may register it from. */
     protected static Path importable(Path dir) throws IOException {
-        Files.createDirectories(IMPORT_ROOT);
-        Path copy = IMPORT_ROOT.resolve(UUID.randomUUID().toString()).toAbsolutePath();
+        // Under a fresh folder, with its own name, which the registration's card keeps as its source.
+        Path copy = Files.createDirectories(IMPORT_ROOT.resolve(UUID.randomUUID().toString()))
+                .resolve(dir.getFileName().toString()).toAbsolutePath();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Files.copy(f, copy.resolve(dir.relativize(f).toString()));

@@ -20,7 +20,9 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
@@ -92,6 +94,29 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> badModel(ModelFormatException e) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
         return ResponseEntity.unprocessableContent().body(p);
+    }
+
+    /** Form parameters Tomcat cannot decode (bad percent-encoding or charset): the client's bytes, not our fault. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> badParameters(InvalidParameterException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the request's parameters cannot be decoded: check the percent-encoding and that the text is UTF-8");
+        p.setProperty("field", "body");
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    /** A multipart body that cannot be read: truncated, a missing boundary, or over the size limit while read. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> badMultipart(MultipartException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PayloadTooLargeException big) {
+                return tooLargeProblem(big);
+            }
+        }
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the multipart body cannot be read: it is truncated or its boundaries do not match its Content-Type");
+        p.setProperty("field", "body");
+        return ResponseEntity.badRequest().body(p);
     }
 
     @ExceptionHandler(Exception.class)

@@ -182,6 +182,7 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
             maxUnpackedBytes = maxUnpackedBytes == null ? DataSize.ofGigabytes(4) : maxUnpackedBytes;
             maxEntries = maxEntries == null ? 100 : maxEntries;
             allowTorchscript = allowTorchscript != null && allowTorchscript;
+            importRoot = importRoot == null || importRoot.toString().isBlank() ? null : importRoot;
             if (maxUploadBytes.toBytes() < 1 || maxUnpackedBytes.toBytes() < 1 || maxEntries < 1) {
                 throw new IllegalArgumentException("tagger.models.* values must be positive");
             }

@@ -19,7 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * 401 and 403 as problem+json (also the cross-site refusal of {@link CrossSiteRequestFilter}), shaped like every other error of the API (see api/ApiErrors). 401 means no
+ * 401 and 403 as problem+json (also the cross-site refusal of {@link CrossSiteRequestFilter}), shaped like every
+ * other error of the API (see api/ApiErrors). 401 means no
  * usable key (missing, or matching no entry) and carries {@code WWW-Authenticate: Bearer}; 403 means a valid key
  * without the role. Neither the body nor the log line ever holds the key or a request header.
  */

@@ -65,7 +65,8 @@ class HardeningApiTest extends ServiceTestBase {
     void aCrossSitePostWithoutAKeyIsRefusedAndOneWithAKeyPasses() throws Exception {
         String body = "{\"text\": \"Thank you!\"}";
         HttpRequest.Builder crossSite = HttpRequest.newBuilder(uri("/classify")).header("Content-Type",
-                "application/json").header("Sec-Fetch-Site", "cross-site").POST(HttpRequest.BodyPublishers.ofString(body));
+                "application/json").header("Sec-Fetch-Site", "cross-site")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         JsonNode p = problem(send(crossSite, NO_KEY), 403);
         assertThat(p.get("detail").asString()).contains("cross-site");
         HttpRequest.Builder foreign = HttpRequest.newBuilder(uri("/models/x/deploy")).header("Origin",
@@ -79,7 +80,7 @@ class HardeningApiTest extends ServiceTestBase {
     @Test
     void malformedJsonIsDescribedByPositionNotByTheParser() throws Exception {
         JsonNode p = problem(post("/classify", "{\"text\": \"a\",\n  oops}"), 400);
-        assertThat(p.get("detail").asString()).isEqualTo("the request body is not valid JSON at line 2 column 4");
+        assertThat(p.get("detail").asString()).isEqualTo("the request body is not valid JSON at line 2 column 3");
         p = problem(post("/models", "{\"id\": [1, 2"), 400);
         assertThat(p.get("detail").asString()).startsWith("the request body is not valid JSON")
                 .doesNotContain("Unexpected").doesNotContain("tools.jackson").doesNotContain("Source");

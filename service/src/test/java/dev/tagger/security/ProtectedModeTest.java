@@ -11,6 +11,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,11 +37,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The service as shipped, with no key and no other setting, over real HTTP: protected mode (loopback only),
- * registering from a path off, TorchScript off, cross-site posts refused. Its own context (no "test" profile),
- * closed after the class.
+ * registering from a path off, TorchScript off, cross-site posts refused. Its own context (the test profile less
+ * its keys and model settings, another store), closed after the class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "tagger.store.dir=target/test-store-protected")
+        properties = {"tagger.store.dir=target/test-store-protected", "tagger.security.admin-keys=",
+                "tagger.security.classify-keys=", "tagger.security.allow-open=true", "tagger.models.import-root=",
+                "tagger.models.allow-torchscript=false"})
+@ActiveProfiles("test")
 @DirtiesContext
 class ProtectedModeTest {
 
@@ -115,7 +119,8 @@ class ProtectedModeTest {
                 files.put(f.getFileName().toString(), Files.readAllBytes(f));
             }
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/models?id=ts-off"))
+        URI upload = URI.create("http://127.0.0.1:" + port + "/models?id=ts-off");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(upload)
                 .header("Content-Type", "application/gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Archives.tarGz("tiny-ts", files))));
         JsonNode p = problem(r, 403);
