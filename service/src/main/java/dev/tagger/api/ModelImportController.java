@@ -144,6 +144,8 @@ public class ModelImportController {
             @RequestParam(name = "problem_type_override", required = false) String override,
             @RequestParam(name = "threshold", required = false) Float threshold,
             @RequestParam(name = "thresholds", required = false) String thresholds) throws IOException {
+        // The query parameters are bound for the OpenAPI description and to refuse a taken id before reading;
+        // the values are read through the form, whose fields fall back to them.
         if (id != null) {
             checkNewId(id);
         }
