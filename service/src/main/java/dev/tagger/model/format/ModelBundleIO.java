@@ -45,7 +45,8 @@ import java.util.function.Function;
  *   config.json        Hugging Face keys (model_type, id2label, label2id, problem_type, sizes) + "tagger" extras
  *   tokenizer.json     the fast-tokenizer file
  *   thresholds.json    {"label": threshold, ...}
- *   model.safetensors  tensors under Hugging Face names (bert.*, classifier.*); with a base, only those that differ
+ *   model.safetensors  tensors under Hugging Face names (bert.*, classifier.*); with a base, only those that differ;
+ *                      F16 for a tensor whose values fp16 holds exactly (a trainer rounded them), else F32
  *   card.json          provenance and metrics
  * </pre>
  * A TorchScript model keeps {@code model.pt} (the traced module) instead of {@code model.safetensors}, and its
@@ -273,7 +274,7 @@ public final class ModelBundleIO {
         }
         ByteArrayOutputStream st = new ByteArrayOutputStream();
         try {
-            Safetensors.write(own, Map.of("format", "pt"), st);
+            Safetensors.writeCompact(own, Map.of("format", "pt"), st);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
