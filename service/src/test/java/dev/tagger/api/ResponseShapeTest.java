@@ -49,7 +49,7 @@ class ResponseShapeTest extends ServiceTestBase {
         JsonNode c = json(post("/classify", "{\"text\": \"Thank you so much!\"}"));
         assertThat(fields(c)).containsExactly("model", "results");
         assertThat(fields(c.get("model"))).containsExactly("id", "version");
-        assertThat(fields(c.at("/results/0"))).containsExactly("labels", "scores", "truncated");
+        assertThat(fields(c.at("/results/0"))).containsExactly("labels", "scores", "truncated", "windows", "out_of_vocabulary");
     }
 
     @Test
