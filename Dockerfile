@@ -5,7 +5,12 @@
 #
 #   docker build -t tagger:0.1.0-cpu .                             # CPU flavour (default)
 #   docker build -t tagger:0.1.0-cuda --build-arg FLAVOR=cuda .    # CUDA flavour
-#   docker run --read-only --tmpfs /tmp -v tagger-data:/var/lib/tagger -p 8080:8080 tagger:0.1.0-cpu
+#   docker run --read-only --tmpfs /tmp -v tagger-data:/var/lib/tagger -p 8080:8080 \
+#       -e TAGGER_SECURITY_ADMIN_KEYS="$(openssl rand -hex 32)" tagger:0.1.0-cpu
+#
+# Without an API key the service listens on loopback only (protected mode, docs/security.md), which -p cannot
+# reach from outside the container. Set keys as above, or, for a trusted machine only,
+# -e TAGGER_SECURITY_ALLOWOPENNETWORK=true to serve without keys.
 #
 # Network is needed at BUILD time only (base images, Maven Central for the build, and for FLAVOR=cuda the
 # PyTorch wheel index). The image itself never downloads anything: the PyTorch and tokenizer native libraries
@@ -158,7 +163,9 @@ COPY --chmod=0755 service/src/main/docker/tagger.sh /opt/tagger/bin/tagger.sh
 COPY --from=build /layers/application/ /opt/tagger/app/
 
 # Management port: the same as the HTTP port unless MANAGEMENT_SERVER_PORT is set (the Helm chart uses 8081).
+# Explicit default: no keys means loopback only (the HEALTHCHECK below still reaches 127.0.0.1).
 ENV MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \
+    TAGGER_SECURITY_ALLOWOPENNETWORK=false \
     JAVA_OPTS=""
 
 USER 10001:10001

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Tagger benchmark: the service under closed-loop load against ONNX Runtime running the same model
-# in process, plus a correctness check and an overload phase. Prints one markdown report on stdout
+# in process (its fp32 and its int8 ONNX export), plus a correctness check and an overload phase. Prints one markdown report on stdout
 # (progress goes to stderr) and keeps everything under target/bench/run-*/.
 #
 #   bench/run.sh [--dev PATH] [--seconds N] [--skip-build] [--port N] [more options: --help]
 #
 # Not a test: it takes minutes and wants the machine to itself. The Java side is the bench Maven module
-# (bench/src/main/java/dev/tagger/bench); ONNX Runtime is a dependency of that module only, never of the
-# service jar.
+# (bench/src/main/java/dev/tagger/bench); ONNX Runtime and the int8 export are dependencies of that module
+# only, never of the service jar.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +27,7 @@ OVERLOAD_CLIENTS=128
 OVERLOAD_QUEUE=64
 OVERLOAD_BACKOFF_MS=0
 SKIP_BUILD=0
+START_TIMEOUT=180
 PORT=""
 OUT=""
 SERVICE_ARGS=()
@@ -36,7 +37,7 @@ usage() {
 usage: bench/run.sh [options]
   --dev PATH               GoEmotions dev.tsv, text in the first column (default: ../shared/datasets/goemotions/dev.tsv)
   --seconds N              measured seconds per concurrency level (default $LEVEL_SECONDS)
-  --ort-seconds N          seconds per ONNX Runtime configuration (default: half of --seconds, at least 2)
+  --ort-seconds N          seconds per ONNX Runtime configuration, for each export (default: half of --seconds, at least 2)
   --levels LIST            concurrency levels (default $LEVELS)
   --level-warmup-ms N      unmeasured ramp-up at the start of each level (default $LEVEL_WARMUP_MS)
   --sample N               texts in the correctness sample (default $SAMPLE)
@@ -49,6 +50,7 @@ usage: bench/run.sh [options]
   --service-arg ARG        extra argument for the service, repeatable (e.g. --service-arg --tagger.workers=2)
   --skip-build             use the service jar and bench classes already in service/target/ and bench/target/
   --port N                 loopback port for the service (default: a free one)
+  --start-timeout N        seconds the service may take to become ready (default $START_TIMEOUT)
   --out DIR                where results go (default target/bench/run-<time>)
 EOF
 }
@@ -77,6 +79,7 @@ while [[ $# -gt 0 ]]; do
     --service-arg) need "$@"; SERVICE_ARGS+=("$2"); shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --port) need "$@"; PORT="$2"; shift 2 ;;
+    --start-timeout) need "$@"; START_TIMEOUT="$2"; shift 2 ;;
     --out) need "$@"; OUT="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -103,11 +106,12 @@ START_DATE="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- build
-# One reactor build: the service's executable jar, the bench module's classes and, from the bench module's
-# package phase, its run-time class path (bench/target/bench-classpath.txt).
+# One reactor build without test classes (the benchmark needs none): the service's executable jar, the bench
+# module's classes and, from the bench module's package phase, its run-time class path
+# (bench/target/bench-classpath.txt).
 if [[ $SKIP_BUILD == 0 ]]; then
-  log "building (./mvnw -q -B -DskipTests package)"
-  ./mvnw -q -B -DskipTests package
+  log "building (./mvnw -q -B -Dmaven.test.skip=true package)"
+  ./mvnw -q -B -Dmaven.test.skip=true package
 fi
 JAR=""
 for candidate in service/target/tagger-*-exec.jar; do
@@ -180,7 +184,7 @@ start_service() {
   shift
   java -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 "$@" >"$logfile" 2>&1 &
   SERVICE_PID=$!
-  local deadline=$((SECONDS + 180))
+  local deadline=$((SECONDS + START_TIMEOUT))
   until curl -fsS -o /dev/null "$URL/actuator/health/readiness" 2>/dev/null; do
     if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
       echo "bench: the service exited during start-up; last lines of $logfile:" >&2
@@ -189,7 +193,7 @@ start_service() {
       exit 1
     fi
     if ((SECONDS > deadline)); then
-      echo "bench: the service was not ready within 180 s; see $logfile" >&2
+      echo "bench: the service was not ready within $START_TIMEOUT s (--start-timeout); see $logfile" >&2
       exit 1
     fi
     sleep 0.5
@@ -208,9 +212,13 @@ done
 log "starting the service${SERVICE_ARGS[*]:+ with ${SERVICE_ARGS[*]}}"
 start_service "$RUN/service.log" "${SERVICE_ARGS[@]}"
 
-log "ONNX Runtime peer (${ORT_SECONDS}s per configuration; the service is idle)"
-bench_java ort "${COMMON[@]}" --seconds "$ORT_SECONDS" --threads "$ORT_THREADS" --batches "$ORT_BATCHES" \
-  --out "$RUN/ort.json"
+# Both ONNX exports, one JVM each (so each has its own peak RSS), on the same texts: fp32 is the reference for
+# the correctness check, int8 the peer at the service's own precision.
+for export in fp32 int8; do
+  log "ONNX Runtime peer, $export export (${ORT_SECONDS}s per configuration; the service is idle)"
+  bench_java ort "${COMMON[@]}" --export "$export" --seconds "$ORT_SECONDS" --threads "$ORT_THREADS" \
+    --batches "$ORT_BATCHES" --out "$RUN/ort-$export.json"
+done
 
 log "load levels $LEVELS (${LEVEL_SECONDS}s each) and the correctness sample"
 bench_java load "${COMMON[@]}" --url "$URL" --pid "$SERVICE_PID" --levels "$LEVELS" --seconds "$LEVEL_SECONDS" \
@@ -234,13 +242,14 @@ REPORT_STATUS=0
   echo "## Tagger benchmark"
   echo
   echo "- date: $START_DATE"
-  echo "- machine: $(nproc) CPUs, $(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- machine: $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+  bench_java cpu || REPORT_STATUS=$?
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- command: \`$COMMAND\`"
   echo "- service: \`java -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
-  echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${LEVEL_WARMUP_MS} ms ramp-up; ONNX Runtime ${ORT_SECONDS}s per configuration"
+  echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${LEVEL_WARMUP_MS} ms ramp-up; ONNX Runtime ${ORT_SECONDS}s per configuration and export"
   echo
-  bench_java report --ort "$RUN/ort.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
+  bench_java report --ort "$RUN/ort-fp32.json" --ort-int8 "$RUN/ort-int8.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
     || REPORT_STATUS=$?
 } >"$RUN/report.md"
 cat "$RUN/report.md"

@@ -12,7 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Base of the tests that talk to the running service over real HTTP. All share one Spring context
@@ -32,6 +36,9 @@ public abstract class ServiceTestBase {
     protected static final String HASHED_CLASSIFY_KEY = "test-hashed-classify-key-3c1e";
     /** Send no key. */
     protected static final String NO_KEY = null;
+
+    /** tagger.models.import-root of application-test.yml. */
+    protected static final Path IMPORT_ROOT = Path.of("target/test-import");
 
     @LocalServerPort
     protected int port;
@@ -101,6 +108,19 @@ public abstract class ServiceTestBase {
             throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), ADMIN_KEY);
+    }
+
+    /** A copy of a checkpoint folder inside the import root, where POST /models may register it from. */
+    protected static Path importable(Path dir) throws IOException {
+        // Under a fresh folder, with its own name, which the registration's card keeps as its source.
+        Path copy = Files.createDirectories(IMPORT_ROOT.resolve(UUID.randomUUID().toString()))
+                .resolve(dir.getFileName().toString()).toAbsolutePath();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, copy.resolve(dir.relativize(f).toString()));
+            }
+        }
+        return copy;
     }
 
     protected static JsonNode json(HttpResponse<String> r) {

@@ -35,13 +35,18 @@ final class BenchResults {
     }
 
     /**
-     * The in-process ONNX Runtime peer.
+     * One in-process ONNX Runtime peer.
      *
+     * @param export             which ONNX export ran: "fp32" or "int8"
+     * @param onnx               its classpath resource
+     * @param serviceTokenizer   whether its tokenizer.json is byte for byte the service bundle's
      * @param sampleAlone        probabilities of the sample texts, each run alone, in label order
+     * @param sampleEmbeddings   the same runs' pooled encoder outputs
      * @param batchedVsAloneDiff max |p| difference between the sample run in padded batches and alone
      */
-    record Ort(String version, int intraOpThreads, OrtRun batch1, List<OrtRun> batched, long hwmKbAfterBatch1,
-               long hwmKb, List<Integer> sampleIndexes, List<float[]> sampleAlone, double batchedVsAloneDiff) {
+    record Ort(String export, String onnx, boolean serviceTokenizer, String version, int intraOpThreads, OrtRun batch1,
+               List<OrtRun> batched, long hwmKbAfterBatch1, long hwmKb, List<Integer> sampleIndexes,
+               List<float[]> sampleAlone, List<float[]> sampleEmbeddings, double batchedVsAloneDiff) {
 
         OrtRun best() {
             return batched.stream().max((a, b) -> Double.compare(a.textsPerSecond(), b.textsPerSecond())).orElseThrow();

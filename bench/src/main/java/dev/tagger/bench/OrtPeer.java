@@ -13,26 +13,69 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
- * The same model run in process by ONNX Runtime, doing the service's work and nothing more: the
- * service's tokenizer and token limit, the original all-MiniLM-L6-v2 graph, mean pooling over the
- * attention mask, L2 normalisation, the bundle's linear head and a sigmoid. Timings include
- * tokenization, as the service's do.
+ * The same model run in process by ONNX Runtime, doing the service's work and nothing more: a tokenizer with the
+ * bundle's token limit, one of the two ONNX exports of all-MiniLM-L6-v2, the bundle's pooling over the attention
+ * mask, L2 normalisation, the bundle's linear head and a sigmoid. Both exports do exactly this work, so their
+ * timings compare; timings include tokenization, as the service's do.
  */
 final class OrtPeer implements AutoCloseable {
 
-    private static final String ONNX = "/all-minilm-l6-v2.onnx";
+    /**
+     * The ONNX graphs the benchmark runs, each from its langchain4j artifact (bench module only).
+     *
+     * @param tokenizer the export's own tokenizer.json, or null for the bundle's: fp32 ONNX Runtime is the reference
+     *                  the service's answers are checked against, so it must tokenize exactly as the service does
+     */
+    enum Export {
+        FP32("/all-minilm-l6-v2.onnx", null),
+        /** Dynamically quantized (Xenova's model_quantized.onnx): the peer at the service's own precision. */
+        INT8("/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json");
 
+        final String onnx;
+        private final String tokenizer;
+
+        Export(String onnx, String tokenizer) {
+            this.onnx = onnx;
+            this.tokenizer = tokenizer;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Export of(String label) {
+            for (Export e : values()) {
+                if (e.label().equalsIgnoreCase(label)) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException("unknown ONNX export '" + label + "' (fp32 or int8)");
+        }
+
+        byte[] tokenizerJson(BundleFiles bundle) throws IOException {
+            return tokenizer == null ? bundle.tokenizerJson() : BundleFiles.resource(tokenizer);
+        }
+    }
+
+    /**
+     * One batch's answers.
+     *
+     * @param embeddings    the pooled (and, where the bundle says so, normalised) encoder output, [batch][hidden]
+     * @param probabilities the head's sigmoid outputs, [batch][labels]
+     */
+    record Output(float[][] embeddings, float[][] probabilities) {
+    }
+
+    private final Export export;
+    private final boolean serviceTokenizer;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String output;
@@ -42,22 +85,38 @@ final class OrtPeer implements AutoCloseable {
     private final int hidden;
     private final int labels;
 
-    OrtPeer(BundleFiles bundle, int intraOpThreads) throws IOException, OrtException {
+    OrtPeer(BundleFiles bundle, Export export, int intraOpThreads) throws IOException, OrtException {
         this.bundle = bundle;
+        this.export = export;
         this.labels = (int) bundle.weight().shape()[0];
         this.hidden = (int) bundle.weight().shape()[1];
-        this.tokenizer = new TextTokenizer(bundle.tokenizerJson(), bundle.maxTokens());
+        byte[] tokenizerJson = export.tokenizerJson(bundle);
+        this.serviceTokenizer = Arrays.equals(tokenizerJson, bundle.tokenizerJson());
+        this.tokenizer = new TextTokenizer(tokenizerJson, bundle.maxTokens());
         this.env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(intraOpThreads);
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            this.session = env.createSession(BundleFiles.resource(ONNX), o);
+            this.session = env.createSession(BundleFiles.resource(export.onnx), o);
         }
         Set<String> outputs = session.getOutputNames();
         this.output = outputs.contains("last_hidden_state") ? "last_hidden_state" : outputs.iterator().next();
         this.typeIds = session.getInputNames().contains("token_type_ids");
+    }
+
+    Export export() {
+        return export;
+    }
+
+    /** Whether this peer's tokenizer.json is byte for byte the service bundle's. */
+    boolean serviceTokenizer() {
+        return serviceTokenizer;
+    }
+
+    String outputName() {
+        return output;
     }
 
     TokenizedText tokenize(String text) {
@@ -66,6 +125,11 @@ final class OrtPeer implements AutoCloseable {
 
     /** Sigmoid probabilities [batch][labels] for texts padded to the longest of the batch. */
     float[][] probabilities(List<TokenizedText> batch) throws OrtException {
+        return run(batch).probabilities();
+    }
+
+    /** Embeddings and probabilities for texts padded to the longest of the batch. */
+    Output run(List<TokenizedText> batch) throws OrtException {
         int b = batch.size();
         int s = 0;
         for (TokenizedText t : batch) {
@@ -107,15 +171,16 @@ final class OrtPeer implements AutoCloseable {
     }
 
     /** Pooling, optional L2 normalisation, Linear(hidden, labels), sigmoid. */
-    private float[][] head(List<TokenizedText> batch, float[] states, int seq) {
+    private Output head(List<TokenizedText> batch, float[] states, int seq) {
         float[] w = bundle.weight().data();
         float[] bias = bundle.bias().data();
         boolean mean = bundle.pooling().equalsIgnoreCase("mean");
         float[][] out = new float[batch.size()][labels];
-        float[] pooled = new float[hidden];
+        float[][] embeddings = new float[batch.size()][];
         for (int i = 0; i < batch.size(); i++) {
             int len = batch.get(i).length();
-            java.util.Arrays.fill(pooled, 0f);
+            float[] pooled = new float[hidden];
+            embeddings[i] = pooled;
             int tokens = mean ? len : 1;
             for (int j = 0; j < tokens; j++) {
                 int base = (i * seq + j) * hidden;
@@ -144,7 +209,7 @@ final class OrtPeer implements AutoCloseable {
                 out[i][l] = (float) (1.0 / (1.0 + Math.exp(-z)));
             }
         }
-        return out;
+        return new Output(embeddings, out);
     }
 
     private static LongBuffer direct(int n) {
@@ -157,120 +222,8 @@ final class OrtPeer implements AutoCloseable {
         tokenizer.close();
     }
 
-    // ---------------------------------------------------------------- the "ort" command
-
-    /** {@code ort --dev FILE --out FILE [--seconds S] [--threads 2] [--batches 8,16,32,64] [--window 512] [--sample 200]} */
-    static void command(BenchArgs a) throws Exception {
-        List<String> texts = DevTexts.read(Path.of(a.string("dev")));
-        double seconds = a.number("seconds", 15);
-        int threads = a.integer("threads", 2);
-        int[] sizes = a.integers("batches", "8,16,32,64");
-        int window = a.integer("window", 512);
-        List<Integer> sample = DevTexts.sample(texts.size(), a.integer("sample", 200));
-        BundleFiles bundle = BundleFiles.load(a.string("bundle", BundleFiles.DEFAULT));
-        try (OrtPeer peer = new OrtPeer(bundle, threads)) {
-            log("ONNX Runtime %s, %d intra-op threads, output '%s', %d texts", env().getVersion(), threads,
-                    peer.output, texts.size());
-
-            BenchResults.OrtRun b1 = peer.batchOne(texts, seconds);
-            log("batch 1: %.1f texts/s, p50 %.2f ms", b1.textsPerSecond(), b1.latency().p50());
-            long hwmAfterBatch1 = ProcStatus.self().hwmKb();
-            // Correctness reference: each sample text alone, then the same texts in padded batches.
-            List<float[]> alone = new ArrayList<>();
-            for (int i : sample) {
-                alone.add(peer.probabilities(List.of(peer.tokenize(texts.get(i))))[0]);
-            }
-            double batchedDiff = 0;
-            for (int from = 0; from < sample.size(); from += 32) {
-                List<TokenizedText> chunk = new ArrayList<>();
-                for (int k = from; k < Math.min(sample.size(), from + 32); k++) {
-                    chunk.add(peer.tokenize(texts.get(sample.get(k))));
-                }
-                float[][] p = peer.probabilities(chunk);
-                for (int k = 0; k < p.length; k++) {
-                    batchedDiff = Math.max(batchedDiff, maxAbsDiff(p[k], alone.get(from + k)));
-                }
-            }
-
-            List<BenchResults.OrtRun> batched = new ArrayList<>();
-            for (int size : sizes) {
-                BenchResults.OrtRun r = peer.batched(texts, size, window, seconds);
-                log("batch %d: %.1f texts/s", size, r.textsPerSecond());
-                batched.add(r);
-            }
-            BenchResults.write(Path.of(a.string("out")), new BenchResults.Ort(env().getVersion(), threads, b1, batched,
-                    hwmAfterBatch1, ProcStatus.self().hwmKb(), sample, alone, batchedDiff));
-        }
-    }
-
-    private static OrtEnvironment env() {
-        return OrtEnvironment.getEnvironment();
-    }
-
-    /** One text per run, in file order, for {@code seconds} after a short warm-up; tokenization included. */
-    BenchResults.OrtRun batchOne(List<String> texts, double seconds) throws OrtException {
-        for (int i = 0; i < 20; i++) {
-            probabilities(List.of(tokenize(texts.get(i % texts.size()))));
-        }
-        LongList latencies = new LongList();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long now = start;
-        int i = 0;
-        while (now < end) {
-            long t0 = System.nanoTime();
-            probabilities(List.of(tokenize(texts.get(i++ % texts.size()))));
-            now = System.nanoTime();
-            latencies.add(now - t0);
-        }
-        double elapsed = (now - start) / 1e9;
-        return new BenchResults.OrtRun(1, i, elapsed, i / elapsed, latencies.latency());
-    }
-
-    /**
-     * Windows of {@code window} texts in file order are tokenized, sorted by length and cut into
-     * batches of {@code size}; the batches of a window run in a shuffled order so that stopping at
-     * the deadline does not favour short texts. Tokenization is inside the timed span.
-     */
-    BenchResults.OrtRun batched(List<String> texts, int size, int window, double seconds) throws OrtException {
-        List<TokenizedText> warm = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            warm.add(tokenize(texts.get(i % texts.size())));
-        }
-        probabilities(warm);
-        probabilities(warm);
-        Random random = new Random(42);
-        LongList latencies = new LongList();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long now = start;
-        long done = 0;
-        int next = 0;
-        int span = Math.max(window, size);
-        while (now < end) {
-            List<TokenizedText> tokenized = new ArrayList<>(span);
-            for (int k = 0; k < span; k++) {
-                tokenized.add(tokenize(texts.get(next++ % texts.size())));
-            }
-            tokenized.sort(Comparator.comparingInt(TokenizedText::length));
-            List<List<TokenizedText>> chunks = new ArrayList<>();
-            for (int from = 0; from < span; from += size) {
-                chunks.add(tokenized.subList(from, Math.min(span, from + size)));
-            }
-            Collections.shuffle(chunks, random);
-            for (List<TokenizedText> chunk : chunks) {
-                long t0 = System.nanoTime();
-                probabilities(chunk);
-                now = System.nanoTime();
-                latencies.add(now - t0);
-                done += chunk.size();
-                if (now >= end) {
-                    break;
-                }
-            }
-        }
-        double elapsed = (now - start) / 1e9;
-        return new BenchResults.OrtRun(size, done, elapsed, done / elapsed, latencies.latency());
+    static String version() {
+        return OrtEnvironment.getEnvironment().getVersion();
     }
 
     static double maxAbsDiff(float[] a, float[] b) {
@@ -279,6 +232,18 @@ final class OrtPeer implements AutoCloseable {
             max = Math.max(max, Math.abs(a[i] - b[i]));
         }
         return max;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        return aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
     }
 
     static void log(String format, Object... args) {

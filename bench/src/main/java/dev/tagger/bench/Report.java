@@ -8,7 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Prints the benchmark's markdown table and the correctness and overload findings; exit 1 if a check fails. */
+/**
+ * Prints the benchmark's markdown table (the service against both ONNX Runtime exports), the correctness, target and
+ * overload findings; exit 1 if a correctness check fails.
+ */
 final class Report {
 
     static final double BATCHING_LIMIT = 1e-5;
@@ -26,17 +29,18 @@ final class Report {
     }
 
     /**
-     * {@code report --ort FILE --load FILE [--precision int8|fp32] [--overload FILE]}; returns false when a
-     * correctness check failed.
+     * {@code report --ort FILE --ort-int8 FILE --load FILE [--precision int8|fp32] [--overload FILE]}; {@code --ort}
+     * is the fp32 export's run, the reference for correctness. Returns false when a correctness check failed.
      */
     static boolean command(BenchArgs a) {
         boolean int8 = a.string("precision", "int8").equalsIgnoreCase("int8");
         BenchResults.Ort ort = BenchResults.read(Path.of(a.string("ort")), BenchResults.Ort.class);
+        BenchResults.Ort ortInt8 = BenchResults.read(Path.of(a.string("ort-int8")), BenchResults.Ort.class);
         BenchResults.Load load = BenchResults.read(Path.of(a.string("load")), BenchResults.Load.class);
         Path overloadFile = Path.of(a.string("overload", "-"));
         BenchResults.Overload overload = Files.isRegularFile(overloadFile)
                 ? BenchResults.read(overloadFile, BenchResults.Overload.class) : null;
-        Rendered r = render(ort, load, overload, int8);
+        Rendered r = render(ort, ortInt8, load, overload, int8);
         System.out.print(r.markdown());
         return r.passed();
     }
@@ -44,33 +48,46 @@ final class Report {
     /**
      * The report's text and whether every correctness check passed.
      *
-     * @param markdown the table, the correctness lines and, when there was an overload phase, its findings
+     * @param markdown the table, the correctness and target lines and, when there was an overload phase, its findings
      */
     record Rendered(String markdown, boolean passed) {
     }
 
-    /** {@code overload} is null when the run had no overload phase. */
-    static Rendered render(BenchResults.Ort ort, BenchResults.Load load, BenchResults.Overload overload, boolean int8) {
-        BenchResults.OrtRun b1 = ort.batch1();
-        BenchResults.OrtRun best = ort.best();
-        StringBuilder out = new StringBuilder();
-        out.append("| run | texts/s | p50 ms | p95 ms | p99 ms | peak RSS MB | texts/s vs ORT best | p50 vs ORT batch-1 p50 |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        row(out, "ORT batch 1", b1.textsPerSecond(), b1.latency(), ort.hwmKbAfterBatch1(), b1.textsPerSecond() / best.textsPerSecond(), "");
-        row(out, "ORT best batch (" + best.batchSize() + ")\u00b9", best.textsPerSecond(), best.latency(), ort.hwmKb(), 1.0, "");
+    /**
+     * {@code ort} is the fp32 export's run (the correctness reference), {@code ortInt8} the int8 export's;
+     * {@code overload} is null when the run had no overload phase.
+     */
+    static Rendered render(BenchResults.Ort ort, BenchResults.Ort ortInt8, BenchResults.Load load,
+                           BenchResults.Overload overload, boolean int8) {
+        List<BenchResults.Ort> peers = List.of(ort, ortInt8);
+        StringBuilder out = new StringBuilder("| run | texts/s | p50 ms | p95 ms | p99 ms | peak RSS MB");
+        peers.forEach(p -> out.append(" | texts/s vs ORT ").append(p.export()).append(" best"));
+        peers.forEach(p -> out.append(" | p50 vs ORT ").append(p.export()).append(" batch 1"));
+        out.append(" |\n|---|---:|---:|---:|---:|---:").append("|---:".repeat(2 * peers.size())).append("|\n");
+        for (BenchResults.Ort p : peers) {
+            BenchResults.OrtRun b1 = p.batch1();
+            BenchResults.OrtRun best = p.best();
+            row(out, "ORT " + p.export() + " batch 1", b1.textsPerSecond(), b1.latency(), p.hwmKbAfterBatch1(), peers, true);
+            row(out, "ORT " + p.export() + " best batch (" + best.batchSize() + ")\u00b9", best.textsPerSecond(),
+                    best.latency(), p.hwmKb(), peers, false);
+        }
         for (BenchResults.Level l : load.levels()) {
-            String p50Ratio = l.concurrency() == 1 ? f("%.2fx", l.latency().p50() / b1.latency().p50()) : "";
-            row(out, "service c=" + l.concurrency(), l.textsPerSecond(), l.latency(), l.hwmKb(),
-                    l.textsPerSecond() / best.textsPerSecond(), p50Ratio);
+            row(out, "service c=" + l.concurrency(), l.textsPerSecond(), l.latency(), l.hwmKb(), peers, l.concurrency() == 1);
         }
         out.append('\n');
-        out.append(f("\u00b9 ORT latencies of the batched row are per batch of %d (session run + head; its texts/s also "
-                + "counts tokenization). ORT rows: in-process, %d intra-op threads, ONNX Runtime %s; peak RSS is the ORT "
-                + "JVM's VmHWM. Service rows: peak RSS is the service's VmHWM after that level.%n", best.batchSize(),
-                ort.intraOpThreads(), ort.version()));
-        out.append("- ORT texts/s by batch size: ").append(ort.batched().stream()
-                .map(r -> f("%d: %.1f", r.batchSize(), r.textsPerSecond())).collect(Collectors.joining(", ")))
-                .append(f(" (batch 1: %.1f)%n", b1.textsPerSecond()));
+        out.append(f("\u00b9 ORT latencies of a best-batch row are per batch (session run + head; its texts/s also counts "
+                + "tokenization). Ratios: texts/s over each ORT export's best batch throughput; single-text p50 (ORT "
+                + "batch 1, service c=1) over each export's batch-1 p50. ORT rows: in-process, ONNX Runtime %s, the "
+                + "same texts, pooling and head for both exports; peak RSS is that ORT JVM's VmHWM. Service rows: peak "
+                + "RSS is the service's VmHWM after that level.%n", ort.version()));
+        for (BenchResults.Ort p : peers) {
+            out.append(f("- ORT %s: %s, %d intra-op threads, %s; texts/s by batch size: ", p.export(), p.onnx(),
+                    p.intraOpThreads(), p.serviceTokenizer() ? "the service's tokenizer.json" : "its own tokenizer.json "
+                            + "(differs from the service's)"))
+                    .append(p.batched().stream().map(r -> f("%d: %.1f", r.batchSize(), r.textsPerSecond()))
+                            .collect(Collectors.joining(", ")))
+                    .append(f(" (batch 1: %.1f)%n", p.batch1().textsPerSecond()));
+        }
         out.append("- service per level: ").append(load.levels().stream()
                 .map(l -> f("c=%d %d ok in %.0f s%s, mean batch %.1f, server time %.1f ms (queue %.1f, inference %.1f)",
                         l.concurrency(), l.latency().count(), l.seconds(), others(l.statuses()), l.meanBatch(),
@@ -128,6 +145,8 @@ final class Report {
         }
         out.append(f("- service under load vs ONNX Runtime alone: %.3g; ONNX Runtime padded batches vs alone: %.3g%n",
                 loadVsOrt, ort.batchedVsAloneDiff()));
+        out.append(agreement(ort, ortInt8));
+        out.append(Targets.render(Targets.check(ortInt8, load)));
 
         if (overload != null) {
             Map<String, Long> s = overload.statuses();
@@ -151,9 +170,62 @@ final class Report {
         return new Rendered(out.toString(), batchingOk && ortOk);
     }
 
-    private static void row(StringBuilder out, String name, double tps, Latency l, long rssKb, double ratio, String p50Ratio) {
-        out.append(f("| %s | %.1f | %s | %s | %s | %.0f | %.2f | %s |%n", name, tps, ms(l, l.p50()), ms(l, l.p95()),
-                ms(l, l.p99()), mb(rssKb), ratio, p50Ratio));
+    /** {@code single}: the row's latencies are per text, so its p50 is set against each export's batch-1 p50. */
+    private static void row(StringBuilder out, String name, double tps, Latency l, long rssKb, List<BenchResults.Ort> peers,
+                            boolean single) {
+        out.append(f("| %s | %.1f | %s | %s | %s | %.0f", name, tps, ms(l, l.p50()), ms(l, l.p95()), ms(l, l.p99()),
+                mb(rssKb)));
+        peers.forEach(p -> out.append(" | ").append(f("%.2f", throughputRatio(tps, p))));
+        peers.forEach(p -> out.append(" | ").append(single && l.count() > 0 ? f("%.2fx", p50Ratio(l, p)) : ""));
+        out.append(" |\n");
+    }
+
+    static double throughputRatio(double textsPerSecond, BenchResults.Ort peer) {
+        return textsPerSecond / peer.best().textsPerSecond();
+    }
+
+    static double p50Ratio(Latency singleText, BenchResults.Ort peer) {
+        return singleText.p50() / peer.batch1().latency().p50();
+    }
+
+    /**
+     * How far the int8 export's answers are from the fp32 export's on the same sample: informative, since the
+     * int8 export is a peer for speed, not a reference.
+     */
+    private static String agreement(BenchResults.Ort fp32, BenchResults.Ort int8) {
+        Map<Integer, Integer> at = new HashMap<>();
+        for (int k = 0; k < fp32.sampleIndexes().size(); k++) {
+            at.put(fp32.sampleIndexes().get(k), k);
+        }
+        double cosSum = 0;
+        double cosMin = Double.POSITIVE_INFINITY;
+        double pMax = 0;
+        double pSum = 0;
+        long values = 0;
+        int texts = 0;
+        for (int k = 0; k < int8.sampleIndexes().size(); k++) {
+            Integer j = at.get(int8.sampleIndexes().get(k));
+            if (j == null) {
+                continue;
+            }
+            double cos = OrtPeer.cosine(int8.sampleEmbeddings().get(k), fp32.sampleEmbeddings().get(j));
+            cosSum += cos;
+            cosMin = Math.min(cosMin, cos);
+            float[] a = int8.sampleAlone().get(k);
+            float[] b = fp32.sampleAlone().get(j);
+            pMax = Math.max(pMax, OrtPeer.maxAbsDiff(a, b));
+            for (int i = 0; i < a.length; i++) {
+                pSum += Math.abs(a[i] - b[i]);
+                values++;
+            }
+            texts++;
+        }
+        if (texts == 0) {
+            return "- ORT int8 vs ORT fp32 (informative): no sample text in common\n";
+        }
+        return f("- ORT int8 vs ORT fp32 (informative, not a check): embedding cosine mean %.5f, min %.5f over %d texts; "
+                + "through the same head, probabilities differ by max %.3g, mean %.2g%n", cosSum / texts, cosMin, texts,
+                pMax, values == 0 ? Double.NaN : pSum / values);
     }
 
     private static String ms(Latency l, double v) {

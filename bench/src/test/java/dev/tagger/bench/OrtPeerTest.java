@@ -15,10 +15,13 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The benchmark's correctness check is only as good as its peer: ONNX Runtime plus the peer's own pooling, head and
- * sigmoid must give the service's fp32 answers, alone and in padded batches.
+ * sigmoid must give the service's fp32 answers, alone and in padded batches. The int8 export is a peer for speed: it
+ * must run the same texts to embeddings close to fp32's.
  */
 class OrtPeerTest {
 
@@ -27,12 +30,14 @@ class OrtPeerTest {
             + "should go.");
 
     static OrtPeer peer;
+    static OrtPeer int8;
     static TaggerModel model;
 
     @BeforeAll
     static void setUp() throws Exception {
         TorchEngine.start();
-        peer = new OrtPeer(BundleFiles.load(BundleFiles.DEFAULT), 1);
+        peer = new OrtPeer(BundleFiles.load(BundleFiles.DEFAULT), OrtPeer.Export.FP32, 1);
+        int8 = new OrtPeer(BundleFiles.load(BundleFiles.DEFAULT), OrtPeer.Export.INT8, 1);
         ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "peer-test");
         model = TaggerModel.load(bundle, Device.cpu());
     }
@@ -40,6 +45,7 @@ class OrtPeerTest {
     @AfterAll
     static void tearDown() throws Exception {
         peer.close();
+        int8.close();
         model.close();
     }
 
@@ -64,6 +70,40 @@ class OrtPeerTest {
             float[] alone = peer.probabilities(List.of(tokens.get(i)))[0];
             assertThat(OrtPeer.maxAbsDiff(batched[i], alone)).as("text %d", i).isLessThanOrEqualTo(Report.BATCHING_LIMIT);
         }
+    }
+
+    @Test
+    void theInt8ExportRunsTheSameTextsToEmbeddingsCloseToFp32() throws Exception {
+        assertThat(int8.export().onnx).isEqualTo("/all-minilm-l6-v2-q.onnx");
+        // its own jar's tokenizer.json, which is the service's byte for byte
+        assertThat(int8.serviceTokenizer()).isTrue();
+        assertThat(peer.serviceTokenizer()).isTrue();
+
+        List<TokenizedText> tokens = TEXTS.stream().map(int8::tokenize).toList();
+        OrtPeer.Output fp32 = peer.run(tokens);
+        OrtPeer.Output q = int8.run(tokens);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            assertThat(q.embeddings()[i]).hasSize(384);
+            assertThat(OrtPeer.cosine(q.embeddings()[i], q.embeddings()[i])).isCloseTo(1.0, within(1e-6));
+            double cos = OrtPeer.cosine(q.embeddings()[i], fp32.embeddings()[i]);
+            assertThat(cos).as("text %d", i).isGreaterThan(0.95).isLessThan(1.0);
+            assertThat(q.probabilities()[i]).hasSize(28);
+        }
+    }
+
+    @Test
+    void anExportIsNamedByItsPrecision() {
+        assertThat(OrtPeer.Export.of("INT8")).isEqualTo(OrtPeer.Export.INT8);
+        assertThat(OrtPeer.Export.FP32.label()).isEqualTo("fp32");
+        assertThatThrownBy(() -> OrtPeer.Export.of("fp16")).hasMessageContaining("fp32 or int8");
+    }
+
+    @Test
+    void cosineIsTheAngleNotTheLength() {
+        assertThat(OrtPeer.cosine(new float[] {1, 0}, new float[] {3, 0})).isEqualTo(1.0);
+        assertThat(OrtPeer.cosine(new float[] {1, 0}, new float[] {0, 2})).isZero();
+        assertThat(OrtPeer.cosine(new float[] {3, 4}, new float[] {4, 3})).isCloseTo(0.96, within(1e-12));
+        assertThat(OrtPeer.cosine(new float[] {0, 0}, new float[] {1, 1})).isZero();
     }
 
     @Test

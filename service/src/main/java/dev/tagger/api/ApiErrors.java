@@ -2,12 +2,15 @@ package dev.tagger.api;
 
 import dev.tagger.catalog.ModelInUseException;
 import dev.tagger.datasets.DatasetNotFoundException;
+import dev.tagger.io.Json;
 import dev.tagger.model.ModelFormatException;
 import dev.tagger.model.ModelNotFoundException;
 import dev.tagger.serving.ServiceUnavailableException;
+import dev.tagger.training.jobs.InvalidJobException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,8 +20,14 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+
+import java.util.stream.Collectors;
 
 /**
  * The one place where failures become HTTP: every error is problem+json with a status, a detail that
@@ -39,7 +48,17 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
             p.setProperty("limit", e.limit());
         }
         e.properties().forEach(p::setProperty);
+        if (e.retryAfterSeconds() != null) {
+            return ResponseEntity.status(e.status()).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds().toString())
+                    .body(p);
+        }
         return ResponseEntity.status(e.status()).body(p);
+    }
+
+    /** A training job that cannot be planned is refused like any other invalid body. */
+    @ExceptionHandler(InvalidJobException.class)
+    ResponseEntity<ProblemDetail> invalidJob(InvalidJobException e) {
+        return api(ApiException.invalid(e.field(), e.getMessage(), e.limit()));
     }
 
     @ExceptionHandler({ModelNotFoundException.class, DatasetNotFoundException.class})
@@ -77,11 +96,36 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         return ResponseEntity.unprocessableContent().body(p);
     }
 
+    /** Form parameters Tomcat cannot decode (bad percent-encoding or charset): the client's bytes, not our fault. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> badParameters(InvalidParameterException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the request's parameters cannot be decoded: check the percent-encoding and that the text is UTF-8");
+        p.setProperty("field", "body");
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    /** A multipart body that cannot be read: truncated, a missing boundary, or over the size limit while read. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> badMultipart(MultipartException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PayloadTooLargeException big) {
+                return tooLargeProblem(big);
+            }
+        }
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the multipart body cannot be read: it is truncated or its boundaries do not match its Content-Type");
+        p.setProperty("field", "body");
+        return ResponseEntity.badRequest().body(p);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected error", e);
+        // No class name or message: they describe the code, not the request. The log line has them.
+        String id = MDC.get(RequestIdFilter.MDC_KEY);
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "internal error: " + e.getClass().getSimpleName());
+                "internal error" + (id == null ? "" : "; the service log has it under request id " + id));
         return ResponseEntity.internalServerError().body(p);
     }
 
@@ -104,12 +148,25 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLargeProblem(big).getBody());
             }
         }
-        Throwable root = ex.getMostSpecificCause();
-        String why = root instanceof tools.jackson.core.JacksonException je ? je.getOriginalMessage() : root.getMessage();
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON: " + why);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, unreadable(ex));
         p.setProperty("field", "body");
         return ResponseEntity.badRequest().body(p);
+    }
+
+    /** What is wrong with an unreadable body, by position and field, never in the parser's own words. */
+    private static String unreadable(HttpMessageNotReadableException ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof DatabindException bind) {
+                String field = bind.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                        : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+                return "the request body has a value of the wrong type" + (field.isEmpty() ? "" : " in '" + field + "'")
+                        + Json.where(bind);
+            }
+            if (t instanceof JacksonException) {
+                return "the request body is not valid JSON" + Json.where(t);
+            }
+        }
+        return "the request body is missing or is not valid JSON";
     }
 
     private static ResponseEntity<ProblemDetail> tooLargeProblem(PayloadTooLargeException e) {

@@ -15,6 +15,7 @@ public class ApiException extends RuntimeException {
     private final String field;
     private final Object limit;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Long retryAfterSeconds;
 
     public ApiException(HttpStatus status, String field, String detail, Object limit) {
         super(detail);
@@ -45,6 +46,17 @@ public class ApiException extends RuntimeException {
     public ApiException with(String name, Object value) {
         properties.put(name, value);
         return this;
+    }
+
+    /** Adds a Retry-After header: the refusal is temporary (e.g. a budget that other requests hold). */
+    public ApiException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    /** The Retry-After seconds, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Map<String, Object> properties() {

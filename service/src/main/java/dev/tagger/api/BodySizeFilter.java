@@ -22,7 +22,8 @@ import java.io.IOException;
  * body is read; a chunked body is counted as it is read and stops at the limit. Dataset uploads
  * (POST /datasets) have their own, larger limit: {@code tagger.datasets.max-bytes} plus room for a
  * multipart envelope. Model uploads (POST /models with a body other than JSON) have
- * {@code tagger.models.max-upload-bytes}.
+ * {@code tagger.models.max-upload-bytes} plus that room. Multipart bodies pass through this count too, since
+ * {@link MultipartForm} reads them from the request stream; it holds each part to its own limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -53,7 +54,9 @@ public class BodySizeFilter extends OncePerRequestFilter {
         long limit = upload ? uploadLimit : modelUpload ? modelUploadLimit : apiLimit;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(413);
+            response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8.name());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8);
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Payload Too Large\",\"status\":413,"
                     + "\"detail\":\"the request body has " + request.getContentLengthLong() + " bytes, more than the limit of "
                     + limit + "\",\"limit\":" + limit + ",\"instance\":\"" + request.getRequestURI().replace("\"", "") + "\"}");

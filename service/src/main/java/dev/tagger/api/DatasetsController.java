@@ -27,14 +27,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
+import org.springframework.util.StringUtils;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,50 +52,67 @@ import java.util.Optional;
 public class DatasetsController {
 
     private final DatasetRepository datasets;
-    private final DatasetUploads uploads;
+    private final DatasetUploads datasetUploads;
+    private final UploadFolder uploads;
     private final DatasetLimits limits;
     private final JobRunner runner;
 
-    public DatasetsController(DatasetRepository datasets, DatasetLimits limits, JobRunner runner) {
+    public DatasetsController(DatasetRepository datasets, DatasetLimits limits, JobRunner runner,
+                              UploadFolder uploads) {
         this.datasets = datasets;
-        this.uploads = new DatasetUploads(datasets);
+        this.uploads = uploads;
+        this.datasetUploads = new DatasetUploads(datasets);
         this.limits = limits;
         this.runner = runner;
     }
 
     /**
-     * @param file       the dataset file (its name's ending tells the format unless {@code format} is given)
-     * @param labels     the label list, comma-separated or repeated (required for TSV, whose label ids index it)
-     * @param labelsFile the label list as a file, one label a line (e.g. GoEmotions' labels.txt)
+     * Parts: {@code file}, the dataset (its name's ending tells the format unless {@code format} is given);
+     * {@code labels}, the label list, comma-separated or repeated (required for TSV, whose label ids index it);
+     * {@code labels_file}, the label list as a file, one label a line (e.g. GoEmotions' labels.txt); {@code name}
+     * and {@code format}. The fields may also come in the query string.
      */
     @DatasetsApiDocs.Upload
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<DatasetResponse> uploadMultipart(
-            @RequestPart(name = "file", required = false) MultipartFile file,
+            HttpServletRequest request,
             @Parameter(description = DatasetsApiDocs.NAME) @RequestParam(name = "name", required = false) String name,
             @Parameter(description = DatasetsApiDocs.FORMAT) @RequestParam(name = "format", required = false)
             String format,
             @Parameter(description = DatasetsApiDocs.LABELS) @RequestParam(name = "labels", required = false)
-            List<String> labels,
-            @RequestPart(name = "labels_file", required = false) MultipartFile labelsFile) throws IOException {
-        if (file == null) {
-            throw ApiException.invalid("file", "the multipart upload needs a part named 'file' holding the dataset");
-        }
-        List<String> labelList = labels;
-        if (labelsFile != null) {
-            if (labels != null) {
-                throw ApiException.invalid("labels", "give the labels as 'labels' or as 'labels_file', not both");
+            List<String> labels) throws IOException {
+        // The file part is spooled (at most max-bytes) because the fields that say how to read it may follow it.
+        Path spool = uploads.newFolder("dataset-");
+        try {
+            Path copy = spool.resolve("file");
+            MultipartForm<Path> form = MultipartForm.read(request, new MultipartForm.Limit("file", "the dataset",
+                    limits.maxBytes(), "tagger.datasets.max-bytes"), (filename, type, in) -> {
+                        Files.copy(in, copy);
+                        return copy;
+                    });
+            if (!form.hasFile()) {
+                throw ApiException.invalid("file", "the multipart upload needs a part named 'file' holding the dataset");
             }
-            try (InputStream in = labelsFile.getInputStream()) {
-                labelList = DatasetParser.readLabels(in);
-            } catch (IOException e) {
-                throw ApiException.invalid("labels_file", e.getMessage());
+            List<String> labelList = form.has("labels") ? commaSeparated(form.values("labels")) : labels;
+            if (form.has("labels_file")) {
+                if (labelList != null) {
+                    throw ApiException.invalid("labels", "give the labels as 'labels' or as 'labels_file', not both");
+                }
+                try {
+                    labelList = DatasetParser.readLabels(new ByteArrayInputStream(form.bytes("labels_file")));
+                } catch (IOException e) {
+                    throw ApiException.invalid("labels_file", e.getMessage());
+                }
             }
-        }
-        String filename = file.getOriginalFilename();
-        try (InputStream in = file.getInputStream()) {
-            return save(name != null ? name : filename != null && !filename.isBlank() ? filename : "upload",
-                    format(format, filename, file.getContentType()), in, labelList, "file");
+            String filename = form.filename();
+            String formName = form.has("name") ? form.value("name") : name;
+            try (InputStream in = Files.newInputStream(form.file())) {
+                return save(formName != null ? formName : filename != null && !filename.isBlank() ? filename : "upload",
+                        format(form.has("format") ? form.value("format") : format, filename,
+                                form.contentType()), in, labelList, "file");
+            }
+        } finally {
+            uploads.remove(spool);
         }
     }
 
@@ -117,6 +136,15 @@ public class DatasetsController {
                 labels, "body");
     }
 
+    /** As Spring binds a list parameter: one value is split at commas, repeated values are taken as they are. */
+    private static List<String> commaSeparated(List<String> values) {
+        if (values.size() != 1) {
+            return values;
+        }
+        return java.util.Arrays.stream(StringUtils.commaDelimitedListToStringArray(values.get(0)))
+                .map(String::trim).toList();
+    }
+
     private static DatasetFormat format(String format, String filename, String contentType) {
         try {
             return DatasetFormat.resolve(format, filename, contentType);
@@ -128,7 +156,7 @@ public class DatasetsController {
     private ResponseEntity<DatasetResponse> save(String name, DatasetFormat format, InputStream body,
                                                  List<String> labels, String sizeField) throws IOException {
         CountingStream in = new CountingStream(body);
-        DatasetSaveResult result = uploads.save(name, format, in, labels, limits);
+        DatasetSaveResult result = datasetUploads.save(name, format, in, labels, limits);
         if (!result.ok()) {
             if (in.count > limits.maxBytes()) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, sizeField, "the dataset is larger than the "

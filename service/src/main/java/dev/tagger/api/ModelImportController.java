@@ -1,13 +1,12 @@
 package dev.tagger.api;
 
 import dev.tagger.catalog.ModelCatalog;
-import dev.tagger.catalog.ModelStore;
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.io.AtomicFiles;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.format.Archives;
 import dev.tagger.model.format.HfExport;
 import dev.tagger.model.format.ModelImporter;
+import dev.tagger.model.format.UnpackBudget;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -15,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -26,9 +26,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -38,8 +36,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Bring your own model: POST /models registers a Hugging Face checkpoint (a directory on the server, or an
@@ -55,14 +53,25 @@ public class ModelImportController {
 
     private static final Logger log = LoggerFactory.getLogger(ModelImportController.class);
     private static final String GZIP = "application/gzip";
+    /** How long a refused upload is told to wait for others to free the unpack budget. */
+    private static final long UNPACK_RETRY_SECONDS = 10;
 
     private final ModelCatalog registry;
     private final Archives.Limits limits;
+    private final long maxUploadBytes;
+    private final UnpackBudget unpackBudget;
+    private final UploadFolder uploads;
+    private final ModelImportGates gates;
     private final Object lock = new Object();
 
-    public ModelImportController(ModelCatalog registry, TaggerProperties props) {
+    public ModelImportController(ModelCatalog registry, TaggerProperties props, UploadFolder uploads) {
         this.registry = registry;
+        this.gates = new ModelImportGates(props.models());
         this.limits = new Archives.Limits(props.models().maxUnpackedBytes().toBytes(), props.models().maxEntries());
+        this.maxUploadBytes = props.models().maxUploadBytes().toBytes();
+        // One archive may take the whole budget, two at once may not: disk for unpacking stays bounded.
+        this.unpackBudget = new UnpackBudget(limits.maxBytes());
+        this.uploads = uploads;
     }
 
     /**
@@ -72,7 +81,8 @@ public class ModelImportController {
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     @Operation(summary = "Register a model", description = "A Hugging Face checkpoint (or a TorchScript model) from a "
-            + "directory on the server (JSON body), or uploaded as a zip, tar or tar.gz body or as the multipart part "
+            + "directory on the server inside tagger.models.import-root (JSON body), or uploaded as a zip, tar or "
+            + "tar.gz body or as the multipart part "
             + "\"file\", with the options in the query string. Validated by loading it on the CPU and running a probe "
             + "text; stored, not served (deploy it). Needs the admin key.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
@@ -87,7 +97,9 @@ public class ModelImportController {
     @ApiResponse(responseCode = "201", description = "Registered; Location names the model", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ModelRegistration.class)))
     @ApiResponse(responseCode = "400", description = "The body is not valid JSON")
-    @ApiResponse(responseCode = "403", description = "The key is not an admin key")
+    @ApiResponse(responseCode = "403", description = "The key is not an admin key; or the body names a server path "
+            + "and tagger.models.import-root is not set; or the model is TorchScript and "
+            + "tagger.models.allow-torchscript is not true (the problem's \"setting\" names which)")
     @ApiResponse(responseCode = "409", description = "A model with this id already exists")
     @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes (JSON) or "
             + "tagger.models.max-upload-bytes (uploads)")
@@ -106,7 +118,7 @@ public class ModelImportController {
     @RegisterModel
     @PostMapping(value = "/models", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ModelRegistration> registerPath(@RequestBody JsonNode body) {
-        RegisterModelRequest req = RegisterModelRequest.parse(body);
+        RegisterModelRequest req = RegisterModelRequest.parse(body, gates::checkpointFolder);
         return register(req.id(), req.dir(), req.options());
     }
 
@@ -127,20 +139,35 @@ public class ModelImportController {
     @RegisterModel
     @PostMapping(value = "/models", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<ModelRegistration> registerMultipart(
-            @RequestPart(name = "file", required = false) MultipartFile file,
+            HttpServletRequest request,
             @RequestParam(name = "id", required = false) String id,
             @RequestParam(name = "problem_type_override", required = false) String override,
             @RequestParam(name = "threshold", required = false) Float threshold,
             @RequestParam(name = "thresholds", required = false) String thresholds) throws IOException {
-        if (file == null || file.isEmpty()) {
-            throw ApiException.invalid("file", "the multipart part \"file\" (a zip, tar or tar.gz checkpoint) is required");
+        // The query parameters are bound for the OpenAPI description and to refuse a taken id before reading;
+        // the values are read through the form, whose fields fall back to them.
+        if (id != null) {
+            checkNewId(id);
         }
-        checkNewId(id);
-        try (InputStream in = file.getInputStream()) {
-            return registerUpload(id, in, new ModelImporter.Options(override, threshold,
-                    RegisterModelRequest.parseThresholds(thresholds),
-                    "upload:" + (file.getOriginalFilename() == null ? "file" : file.getOriginalFilename())));
-        }
+        return unpacked((dir, lease) -> {
+            MultipartForm<Long> form = MultipartForm.read(request, new MultipartForm.Limit("file", "the upload",
+                    maxUploadBytes, "tagger.models.max-upload-bytes"), (name, type, in) -> unpack(in, dir, lease));
+            if (!form.hasFile()) {
+                throw ApiException.invalid("file", "the multipart part \"file\" (a zip, tar or tar.gz checkpoint) is required");
+            }
+            String formId = form.value("id");
+            checkNewId(formId);
+            String formThreshold = form.value("threshold");
+            Float t;
+            try {
+                t = formThreshold == null ? null : Float.valueOf(formThreshold);
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid("threshold", "threshold must be a number");
+            }
+            return register(formId, dir, new ModelImporter.Options(form.value("problem_type_override"), t,
+                    RegisterModelRequest.parseThresholds(form.value("thresholds")),
+                    "upload:" + (form.filename() == null ? "file" : form.filename())));
+        });
     }
 
     @Operation(summary = "Export a model as a Hugging Face checkpoint (tar.gz)",
@@ -154,7 +181,7 @@ public class ModelImportController {
     @ApiResponse(responseCode = "409", description = "The model cannot be exported: a TorchScript model, or a pooling "
             + "BertForSequenceClassification cannot express (mean, cls)")
     @GetMapping(value = "/models/{id}/export")
-    public ResponseEntity<byte[]> export(@PathVariable("id") String id) {
+    public void export(@PathVariable("id") String id, HttpServletResponse response) throws IOException {
         if (registry.find(id).isEmpty()) {
             throw ApiException.notFound("no model with id '" + id + "'");
         }
@@ -162,42 +189,64 @@ public class ModelImportController {
             throw ApiException.conflict(HfExport.torchScriptMessage(id));
         }
         ModelBundle bundle = registry.load(id);
-        byte[] archive;
+        Map<String, byte[]> files;
         try {
-            archive = Archives.tarGz(id, HfExport.files(bundle));
+            files = HfExport.files(bundle);
         } catch (HfExport.NotExportableException e) {
             throw ApiException.conflict(e.getMessage());
         }
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType(GZIP))
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".tar.gz\"")
-                .body(archive);
+        // Compressed as it is sent: the archive itself is never held whole.
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType(GZIP);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".tar.gz\"");
+        Archives.writeTarGz(response.getOutputStream(), id, files);
     }
 
     private ResponseEntity<ModelRegistration> registerUpload(String id, InputStream body, ModelImporter.Options options)
             throws IOException {
-        Path tmp = Files.createTempDirectory("tagger-model-upload-");
-        try {
-            try {
-                Archives.unpack(body, tmp, limits);
-            } catch (Archives.ArchiveException e) {
-                throw ApiException.invalid("body", e.getMessage());
-            } catch (java.util.zip.ZipException | java.io.EOFException e) {
-                throw ApiException.invalid("body", "the archive is corrupt: " + e.getMessage());
-            }
-            return register(id, tmp, options);
+        return unpacked((dir, lease) -> {
+            unpack(body, dir, lease);
+            return register(id, dir, options);
+        });
+    }
+
+    /** What a registration does with a folder to unpack into and its share of the unpack budget. */
+    @FunctionalInterface
+    private interface UnpackedStep {
+        ResponseEntity<ModelRegistration> run(Path dir, UnpackBudget.Lease lease) throws IOException;
+    }
+
+    /**
+     * Runs {@code step} with a fresh folder under the upload folder and a lease on the shared unpack budget;
+     * the folder is removed and the lease returned afterwards, whatever happens. Unpacking runs outside the
+     * registration lock (a slow client would hold every registration up) but inside the budget.
+     */
+    private ResponseEntity<ModelRegistration> unpacked(UnpackedStep step) throws IOException {
+        Path tmp = uploads.newFolder("model-");
+        try (UnpackBudget.Lease lease = unpackBudget.open()) {
+            return step.run(tmp, lease);
         } finally {
-            try {
-                AtomicFiles.deleteRecursively(tmp);
-            } catch (IOException e) {
-                log.warn("cannot remove the upload directory {}: {}", tmp, e.toString());
-            }
+            uploads.remove(tmp);
+        }
+    }
+
+    private long unpack(InputStream body, Path dir, UnpackBudget.Lease lease) throws IOException {
+        try {
+            return Archives.unpack(body, dir, limits, lease);
+        } catch (Archives.ArchiveException e) {
+            throw ApiException.invalid("body", e.getMessage());
+        } catch (UnpackBudget.ExhaustedException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "body", e.getMessage(), e.capacity())
+                    .retryAfter(UNPACK_RETRY_SECONDS);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw ApiException.invalid("body", "the archive is corrupt: " + e.getMessage());
         }
     }
 
     private ResponseEntity<ModelRegistration> register(String id, Path dir, ModelImporter.Options options) {
         synchronized (lock) {
             checkNewId(id);
+            gates.checkTorchScript(dir);
             ModelImporter.Result r = ModelImporter.prepare(dir, id, options);
             ModelBundle stored = registry.add(r.bundle());
             if (stored.isTorchScript()) {
@@ -215,7 +264,7 @@ public class ModelImportController {
         if (id == null || id.isBlank()) {
             throw ApiException.invalid("id", "\"id\" is required");
         }
-        if (!ModelStore.validId(id)) {
+        if (!ModelCatalog.validId(id)) {
             throw ApiException.invalid("id", "id must be 1 to 64 of A-Z a-z 0-9 _ . - and not start with . _ or -");
         }
         if (registry.find(id).isPresent()) {

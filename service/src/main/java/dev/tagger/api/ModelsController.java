@@ -5,7 +5,6 @@ import dev.tagger.model.format.ModelBundleIO;
 import dev.tagger.serving.PredictorPool;
 import dev.tagger.serving.ServiceUnavailableException;
 import dev.tagger.serving.ServingModel;
-import dev.tagger.training.jobs.JobRunner;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -31,12 +30,10 @@ public class ModelsController {
 
     private final PredictorPool pool;
     private final ModelCatalog registry;
-    private final JobRunner jobs;
 
-    public ModelsController(PredictorPool pool, ModelCatalog registry, JobRunner jobs) {
+    public ModelsController(PredictorPool pool, ModelCatalog registry) {
         this.pool = pool;
         this.registry = registry;
-        this.jobs = jobs;
     }
 
     @Operation(summary = "The served model", description = "id, version, base, labels, per-label thresholds, pooling, "
@@ -102,9 +99,6 @@ public class ModelsController {
     @DeleteMapping("/models/{id}")
     public ResponseEntity<Void> delete(@PathVariable("id") String id) {
         find(id);
-        if (jobs.modelsInUse().contains(id)) {
-            throw ApiException.conflict("model '" + id + "' is the base of a queued or running training job");
-        }
         registry.delete(id);
         return ResponseEntity.noContent().build();
     }

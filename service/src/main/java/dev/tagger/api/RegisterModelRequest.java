@@ -7,10 +7,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * POST /models with a JSON body: a checkpoint directory on the server and the import options, read field by field
@@ -29,8 +29,9 @@ public record RegisterModelRequest(String id, Path dir, ModelImporter.Options op
     public record Body(
             @Schema(description = "The new model's id: 1 to 64 of A-Z a-z 0-9 _ . -, not starting with . _ or -",
                     requiredMode = Schema.RequiredMode.REQUIRED) String id,
-            @Schema(description = "The checkpoint directory on the server (config.json, model.safetensors, "
-                    + "tokenizer.json; or model.pt for TorchScript)", requiredMode = Schema.RequiredMode.REQUIRED)
+            @Schema(description = "The checkpoint directory on the server, inside tagger.models.import-root "
+                    + "(relative to it, or absolute): config.json, model.safetensors, tokenizer.json; or model.pt for "
+                    + "TorchScript, with tagger.models.allow-torchscript", requiredMode = Schema.RequiredMode.REQUIRED)
             String path,
             @JsonProperty("problem_type_override") @Schema(description = "multi_label_classification, to import a "
                     + "checkpoint whose config says otherwise") String problemTypeOverride,
@@ -39,7 +40,8 @@ public record RegisterModelRequest(String id, Path dir, ModelImporter.Options op
             @Schema(description = "Thresholds per label, over 'threshold'") Map<String, Float> thresholds) {
     }
 
-    static RegisterModelRequest parse(JsonNode body) {
+    /** Reads the body; {@code folder} turns the "path" field into the checkpoint folder, or refuses it. */
+    static RegisterModelRequest parse(JsonNode body, Function<String, Path> folder) {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("body", "the body must be a JSON object with \"id\" and \"path\"");
         }
@@ -49,10 +51,7 @@ public record RegisterModelRequest(String id, Path dir, ModelImporter.Options op
             throw ApiException.invalid("path", "\"path\" (a checkpoint directory on the server) is required; "
                     + "to upload the files, POST a zip or tar.gz instead");
         }
-        Path dir = Path.of(path);
-        if (!Files.isDirectory(dir)) {
-            throw ApiException.invalid("path", "'" + path + "' is not a directory on the server");
-        }
+        Path dir = folder.apply(path);
         Map<String, Float> thresholds = new LinkedHashMap<>();
         JsonNode th = body.path("thresholds");
         if (!th.isMissingNode() && !th.isNull()) {
@@ -66,7 +65,7 @@ public record RegisterModelRequest(String id, Path dir, ModelImporter.Options op
         JsonNode global = body.path("threshold");
         Float threshold = global.isMissingNode() || global.isNull() ? null : number(global, "threshold");
         return new RegisterModelRequest(id, dir, new ModelImporter.Options(text(body, "problem_type_override"),
-                threshold, thresholds, dir.toAbsolutePath().normalize().toString()));
+                threshold, thresholds, dir.toString()));
     }
 
     /** The {@code thresholds} query parameter of an upload: a JSON object {label: threshold}. */

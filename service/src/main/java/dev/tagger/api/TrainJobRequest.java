@@ -1,40 +1,27 @@
 package dev.tagger.api;
 
-import dev.tagger.datasets.DatasetFormat;
-import dev.tagger.datasets.DatasetInfo;
-import dev.tagger.datasets.DatasetParser;
-import dev.tagger.datasets.DatasetProblem;
-import dev.tagger.datasets.DatasetReport;
-import dev.tagger.training.jobs.TrainMode;
-import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.datasets.DatasetLimits;
-import dev.tagger.datasets.DatasetRepository;
 import dev.tagger.datasets.Example;
 import dev.tagger.model.BertConfig;
-import dev.tagger.model.format.BaseModels;
-import dev.tagger.model.format.ModelBundleIO;
 import dev.tagger.training.jobs.DeployPolicy;
-import dev.tagger.training.jobs.TrainSpec;
+import dev.tagger.training.jobs.TrainPlanner;
+import dev.tagger.training.jobs.TrainRequest;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * POST /train-jobs's body, validated field by field (every refusal names the field, e.g.
- * {@code parameters.epochs}) and resolved against the stored datasets and models, with every default filled in:
+ * POST /train-jobs's body, validated field by field: every refusal names the field (e.g. {@code parameters.epochs}).
+ * What needs the stored models and datasets, and the defaults, are the planner's (training/jobs/TrainPlanner); the
+ * base and the datasets are checked with it as soon as they are read, so that a body with several faults is refused
+ * for the first one in this order: name, base, deploy, labels, training_data, validation_data, parameters.
  * <pre>
  * {
  *   "name": "optional description",
@@ -48,26 +35,66 @@ import java.util.TreeSet;
  *   "deploy": "never" | "if_better" | "always"                (default: never)
  * }
  * </pre>
- *
- * @param spec     the resolved job
- * @param examples the examples sent inline, validated, or null for a stored dataset
  */
-public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
+final class TrainJobRequest {
 
     private static final Set<String> FIELDS = Set.of("name", "training_data", "validation_data", "labels", "base",
             "parameters", "deploy");
     private static final Set<String> PARAMETERS = Set.of("train", "epochs", "learning_rate", "head_learning_rate",
             "batch_size", "max_tokens", "warmup_ratio", "weight_decay", "dropout", "clip_norm", "seed",
             "min_positives");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final double DEFAULT_SPLIT = 0.2;
-    private static final int DEFAULT_MAX_TOKENS = 128;
 
-    /** What the parser needs to know about the service. */
-    public record Context(DatasetRepository datasets, ModelCatalog models, DatasetLimits limits, int maxInlineExamples) {
+    private TrainJobRequest() {
     }
 
-    public static TrainJobRequest parse(JsonNode body, Context ctx) {
+    /** The body's JSON shape, for the OpenAPI description only: {@link #parse} reads the JSON itself. */
+    @Schema(name = "TrainJobRequest", description = "A training job. Only training_data is required; unknown fields "
+            + "are refused (422).")
+    record Body(@Schema(description = "A description for people", maxLength = 200) String name,
+                @JsonProperty("training_data") @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+                TrainingData trainingData,
+                @JsonProperty("validation_data") @Schema(description = "Default: a 0.2 split") ValidationData
+                        validationData,
+                @Schema(description = "The model's labels, in order; default: the labels found in the data")
+                List<String> labels,
+                @Schema(description = "builtin:all-MiniLM-L6-v2 (default) or the id of a stored model") String base,
+                Parameters parameters,
+                @Schema(allowableValues = {"never", "if_better", "always"}, defaultValue = "never") String deploy) {
+    }
+
+    @Schema(name = "TrainJobTrainingData", description = "Give exactly one of dataset_id and examples")
+    record TrainingData(@JsonProperty("dataset_id") String datasetId,
+                        @Schema(description = "At most tagger.training.max-inline-examples; checked as the rows of "
+                                + "an uploaded JSONL dataset") List<ExampleBody> examples) {
+    }
+
+    @Schema(name = "TrainJobExample")
+    record ExampleBody(String text, List<String> labels) {
+    }
+
+    @Schema(name = "TrainJobValidationData", description = "Give exactly one of dataset_id and split")
+    record ValidationData(@JsonProperty("dataset_id") String datasetId,
+                          @Schema(exclusiveMinimum = true, minimum = "0", exclusiveMaximum = true, maximum = "1")
+                          Double split) {
+    }
+
+    @Schema(name = "TrainJobParameters", description = "Every parameter not given gets a default for the training "
+            + "mode and the data size")
+    record Parameters(@Schema(description = "head (default), top_layers:N or all") String train,
+                      @Schema(minimum = "1", maximum = "1000") Integer epochs,
+                      @JsonProperty("learning_rate") Float learningRate,
+                      @JsonProperty("head_learning_rate") Float headLearningRate,
+                      @JsonProperty("batch_size") @Schema(minimum = "1", maximum = "4096") Integer batchSize,
+                      @JsonProperty("max_tokens") @Schema(minimum = "8", maximum = "512") Integer maxTokens,
+                      @JsonProperty("warmup_ratio") Float warmupRatio,
+                      @JsonProperty("weight_decay") Float weightDecay,
+                      Float dropout,
+                      @JsonProperty("clip_norm") Float clipNorm,
+                      Long seed,
+                      @JsonProperty("min_positives") @Schema(minimum = "1") Integer minPositives) {
+    }
+
+    static TrainRequest parse(JsonNode body, DatasetLimits limits, int maxInlineExamples, TrainPlanner planner) {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("body", "the request body must be a JSON object with at least 'training_data'");
         }
@@ -79,28 +106,11 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
                 throw ApiException.invalid("name", "'name' is longer than 200 characters", 200);
             }
         }
-
-        String base = present(body, "base") ? string(body.get("base"), "base") : BaseModels.MINILM;
-        int layers;
-        int maxTokens;
-        if (BaseModels.isBuiltin(base)) {
-            layers = BertConfig.MINILM_L6.numLayers();
-            maxTokens = DEFAULT_MAX_TOKENS;
-        } else {
-            Optional<ModelBundleIO.Summary> model = ctx.models().find(base);
-            if (model.isEmpty()) {
-                throw ApiException.invalid("base", "no model '" + base + "'; use " + BaseModels.MINILM
-                        + " or the id of a model listed by GET /models");
-            }
-            if (model.get().torchScript()) {
-                throw ApiException.invalid("base", "model '" + base + "' is a TorchScript module: it can be served but "
-                        + "not trained from (its weights exist only inside model.pt); use " + BaseModels.MINILM
-                        + " or a Tagger or Hugging Face model");
-            }
-            layers = model.get().layers() > 0 ? model.get().layers() : BertConfig.MINILM_L6.numLayers();
-            maxTokens = model.get().maxTokens() > 0 ? model.get().maxTokens() : DEFAULT_MAX_TOKENS;
+        String base = present(body, "base") ? string(body.get("base"), "base") : null;
+        if (base != null) {
+            planner.checkBase(base);
         }
-        DeployPolicy deploy = DeployPolicy.NEVER;
+        DeployPolicy deploy = null;
         if (present(body, "deploy")) {
             try {
                 deploy = DeployPolicy.parse(string(body.get("deploy"), "deploy"));
@@ -108,9 +118,8 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
                 throw ApiException.invalid("deploy", e.getMessage());
             }
         }
-        List<String> givenLabels = present(body, "labels") ? labels(body.get("labels"), ctx.limits()) : null;
+        List<String> labels = present(body, "labels") ? labels(body.get("labels"), limits) : null;
 
-        // Training data: a stored dataset, or examples validated exactly like an uploaded JSONL file.
         JsonNode td = body.get("training_data");
         if (td == null || !td.isObject()) {
             throw ApiException.invalid("training_data", "'training_data' must be {\"dataset_id\": \"...\"} or "
@@ -120,30 +129,18 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
         if (present(td, "dataset_id") == present(td, "examples")) {
             throw ApiException.invalid("training_data", "give exactly one of 'dataset_id' and 'examples'");
         }
+        String trainingDataset = null;
         List<Example> examples = null;
-        TrainSpec.TrainingData trainingData;
-        List<String> dataLabels;
-        long trainingRows;
         if (present(td, "dataset_id")) {
-            DatasetInfo info = dataset(ctx, td.get("dataset_id"), "training_data.dataset_id");
-            trainingData = new TrainSpec.TrainingData(info.id(), null);
-            dataLabels = info.labels();
-            trainingRows = info.rows();
-            checkLabelsCover(givenLabels, info, "training_data.dataset_id");
+            trainingDataset = string(td.get("dataset_id"), "training_data.dataset_id");
+            planner.checkDataset(trainingDataset, labels, "training_data.dataset_id");
         } else {
-            DatasetReport report = inline(td.get("examples"), givenLabels, ctx);
-            examples = report.examples();
-            trainingData = new TrainSpec.TrainingData(null, examples.size());
-            dataLabels = report.labels();
-            trainingRows = examples.size();
+            examples = InlineExamples.validate(td.get("examples"), labels, limits, maxInlineExamples);
         }
 
         JsonNode vd = body.get("validation_data");
-        TrainSpec.ValidationData validationData;
-        Set<String> labels = new LinkedHashSet<>(dataLabels);
-        if (vd == null || vd.isNull()) {
-            validationData = new TrainSpec.ValidationData(null, DEFAULT_SPLIT);
-        } else {
+        TrainRequest.Validation validation = null;
+        if (vd != null && !vd.isNull()) {
             if (!vd.isObject()) {
                 throw ApiException.invalid("validation_data",
                         "'validation_data' must be {\"dataset_id\": \"...\"} or {\"split\": 0.2}");
@@ -153,57 +150,39 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
                 throw ApiException.invalid("validation_data", "give exactly one of 'dataset_id' and 'split'");
             }
             if (present(vd, "dataset_id")) {
-                DatasetInfo info = dataset(ctx, vd.get("dataset_id"), "validation_data.dataset_id");
-                checkLabelsCover(givenLabels, info, "validation_data.dataset_id");
-                labels.addAll(info.labels());
-                validationData = new TrainSpec.ValidationData(info.id(), null);
+                String id = string(vd.get("dataset_id"), "validation_data.dataset_id");
+                planner.checkDataset(id, labels, "validation_data.dataset_id");
+                validation = new TrainRequest.Validation(id, null);
             } else {
-                double split = check(vd.get("split"), "validation_data.split", 0, false, 1, false);
-                validationData = new TrainSpec.ValidationData(null, split);
+                validation = new TrainRequest.Validation(null, check(vd.get("split"), "validation_data.split", 0,
+                        false, 1, false));
             }
         }
-        if (validationData.split() != null && trainingRows < 2) {
-            throw ApiException.invalid("training_data", "a validation split needs at least 2 training examples; "
-                    + "give more, or a validation dataset", 2);
-        }
-        long trainExamples = validationData.split() != null
-                ? Math.round(trainingRows * (1 - validationData.split())) : trainingRows;
-        TrainSpec.Parameters parameters = parameters(body.get("parameters"), layers, maxTokens, trainExamples);
-        List<String> finalLabels = givenLabels != null ? givenLabels : List.copyOf(labels);
-        if (finalLabels.isEmpty()) {
-            throw ApiException.invalid("labels", "the data has no labels: label some examples or give 'labels'");
-        }
-        return new TrainJobRequest(new TrainSpec(name, trainingData, validationData, finalLabels, base, parameters,
-                deploy), examples);
+        return new TrainRequest(name, base, deploy, labels, trainingDataset, examples, validation,
+                parameters(body.get("parameters")));
     }
 
-    private static TrainSpec.Parameters parameters(JsonNode p, int layers, int baseMaxTokens, long trainExamples) {
-        if (p != null && !p.isNull() && !p.isObject()) {
+    private static TrainRequest.Parameters parameters(JsonNode p) {
+        if (p == null || p.isNull()) {
+            return TrainRequest.Parameters.NONE;
+        }
+        if (!p.isObject()) {
             throw ApiException.invalid("parameters", "'parameters' must be an object");
         }
-        JsonNode params = p == null || p.isNull() ? JSON.createObjectNode() : p;
-        onlyKnown(params, PARAMETERS, "parameters.");
-        TrainMode mode = TrainMode.HEAD;
-        if (present(params, "train")) {
-            try {
-                mode = TrainMode.parse(string(params.get("train"), "parameters.train"), layers);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("parameters.train", e.getMessage());
-            }
-        }
-        TrainSpec.Parameters d = TrainSpec.Parameters.defaults(mode, baseMaxTokens, trainExamples);
-        return new TrainSpec.Parameters(mode.toString(),
-                (int) integer(params, "epochs", d.epochs(), 1, 1000),
-                (float) decimal(params, "learning_rate", d.learningRate(), 0, false, 1, true),
-                (float) decimal(params, "head_learning_rate", d.headLearningRate(), 0, false, 1, true),
-                (int) integer(params, "batch_size", d.batchSize(), 1, 4096),
-                (int) integer(params, "max_tokens", d.maxTokens(), 8, BertConfig.MINILM_L6.maxPositions()),
-                (float) decimal(params, "warmup_ratio", d.warmupRatio(), 0, true, 1, false),
-                (float) decimal(params, "weight_decay", d.weightDecay(), 0, true, 1, true),
-                (float) decimal(params, "dropout", d.dropout(), 0, true, 1, false),
-                (float) decimal(params, "clip_norm", d.clipNorm(), 0, true, 1000, true),
-                integer(params, "seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE),
-                (int) integer(params, "min_positives", d.minPositives(), 1, 1_000_000));
+        onlyKnown(p, PARAMETERS, "parameters.");
+        return new TrainRequest.Parameters(
+                present(p, "train") ? string(p.get("train"), "parameters.train") : null,
+                toInt(integer(p, "epochs", 1, 1000)),
+                decimal(p, "learning_rate", 0, false, 1, true),
+                decimal(p, "head_learning_rate", 0, false, 1, true),
+                toInt(integer(p, "batch_size", 1, 4096)),
+                toInt(integer(p, "max_tokens", 8, BertConfig.MINILM_L6.maxPositions())),
+                decimal(p, "warmup_ratio", 0, true, 1, false),
+                decimal(p, "weight_decay", 0, true, 1, true),
+                decimal(p, "dropout", 0, true, 1, false),
+                decimal(p, "clip_norm", 0, true, 1000, true),
+                integer(p, "seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                toInt(integer(p, "min_positives", 1, 1_000_000)));
     }
 
     private static List<String> labels(JsonNode n, DatasetLimits limits) {
@@ -225,78 +204,6 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
             }
         }
         return List.copyOf(out);
-    }
-
-    private static DatasetInfo dataset(Context ctx, JsonNode idNode, String field) {
-        String id = string(idNode, field);
-        try {
-            return ctx.datasets().find(DatasetRepository.checkId(id)).orElseThrow(() -> ApiException.invalid(field,
-                    "no dataset with id '" + id + "'; upload one with POST /datasets"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(field, "no dataset with id '" + id + "'; " + e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void checkLabelsCover(List<String> given, DatasetInfo info, String field) {
-        if (given == null) {
-            return;
-        }
-        Set<String> missing = new TreeSet<>();
-        info.stats().labelCounts().forEach((l, n) -> {
-            if (n > 0 && !given.contains(l)) {
-                missing.add(l);
-            }
-        });
-        if (!missing.isEmpty()) {
-            throw ApiException.invalid(field, "dataset " + info.id() + " uses labels that are not in 'labels': "
-                    + missing);
-        }
-    }
-
-    /** Validates inline examples with the dataset parser (same rules as an upload); errors name the example. */
-    private static DatasetReport inline(JsonNode examples, List<String> labels, Context ctx) {
-        if (examples == null || !examples.isArray() || examples.isEmpty()) {
-            throw ApiException.invalid("training_data.examples", "'examples' must be a non-empty array of "
-                    + "{\"text\": \"...\", \"labels\": [\"...\"]}");
-        }
-        if (examples.size() > ctx.maxInlineExamples()) {
-            throw ApiException.invalid("training_data.examples", "'examples' holds " + examples.size()
-                    + " examples; at most " + ctx.maxInlineExamples() + " can be sent with a job: upload a dataset"
-                    + " (POST /datasets) for more", ctx.maxInlineExamples());
-        }
-        ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
-        for (JsonNode e : examples) {
-            jsonl.writeBytes(JSON.writeValueAsBytes(e));
-            jsonl.write('\n');
-        }
-        DatasetReport report;
-        try {
-            report = new DatasetParser(DatasetFormat.JSONL, labels, ctx.limits())
-                    .parse(new ByteArrayInputStream(jsonl.toByteArray()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (!report.ok()) {
-            List<Map<String, Object>> errors = new ArrayList<>();
-            for (DatasetProblem p : report.problems()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("field", exampleField(p));
-                e.put("message", p.message());
-                errors.add(e);
-            }
-            DatasetProblem first = report.problems().get(0);
-            throw ApiException.invalid(exampleField(first), "the examples have " + report.problemCount()
-                    + " problem(s); first: " + first.message())
-                    .with("errors", errors).with("error_count", report.problemCount());
-        }
-        return report;
-    }
-
-    private static String exampleField(DatasetProblem p) {
-        String at = p.line() > 0 ? "training_data.examples[" + (p.line() - 1) + "]" : "training_data.examples";
-        return p.field() != null ? at + "." + p.field() : at;
     }
 
     // ---- small JSON validators that name the field ----
@@ -321,10 +228,15 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
         return n.asString();
     }
 
-    private static long integer(JsonNode params, String name, long fallback, long min, long max) {
+    private static Integer toInt(Long v) {
+        return v == null ? null : v.intValue();
+    }
+
+    /** A parameter that is an integer from {@code min} to {@code max}, or null when not given. */
+    private static Long integer(JsonNode params, String name, long min, long max) {
         JsonNode n = params.get(name);
         if (n == null || n.isNull()) {
-            return fallback;
+            return null;
         }
         String field = "parameters." + name;
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
@@ -334,11 +246,12 @@ public record TrainJobRequest(TrainSpec spec, List<Example> examples) {
         return n.asLong();
     }
 
-    /** A parameter from {@code min} to {@code max}, each end included or not. */
-    private static double decimal(JsonNode params, String name, double fallback, double min, boolean minIncluded,
-                                  double max, boolean maxIncluded) {
+    /** A parameter from {@code min} to {@code max}, each end included or not; null when not given. */
+    private static Float decimal(JsonNode params, String name, double min, boolean minIncluded, double max,
+                                 boolean maxIncluded) {
         JsonNode n = params.get(name);
-        return n == null || n.isNull() ? fallback : check(n, "parameters." + name, min, minIncluded, max, maxIncluded);
+        return n == null || n.isNull() ? null
+                : (float) check(n, "parameters." + name, min, minIncluded, max, maxIncluded);
     }
 
     private static double check(JsonNode n, String field, double min, boolean minInclusive, double max,

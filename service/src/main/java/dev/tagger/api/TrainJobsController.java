@@ -1,14 +1,21 @@
 package dev.tagger.api;
 
-import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.datasets.DatasetLimits;
-import dev.tagger.datasets.DatasetRepository;
+import dev.tagger.training.jobs.JobEvents;
+import dev.tagger.training.jobs.JobRepository;
 import dev.tagger.training.jobs.JobRunner;
 import dev.tagger.training.jobs.JobStatus;
-import dev.tagger.training.jobs.JobStore;
 import dev.tagger.training.jobs.TrainJob;
+import dev.tagger.training.jobs.TrainPlanner;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,53 +32,89 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Fine-tuning jobs: POST /train-jobs queues one (202 + Location), GET /train-jobs lists them (paged, filtered by
  * status), GET /train-jobs/{id} shows one, POST /train-jobs/{id}/cancel stops one, GET /train-jobs/{id}/events
- * streams its changes as server-sent events until it ends.
+ * streams its changes as server-sent events until it ends. Every operation needs an admin key.
  */
 @RestController
 @RequestMapping("/train-jobs")
+@Tag(name = "training", description = "Fine-tuning jobs")
 public class TrainJobsController {
 
     private static final int MAX_PAGE_SIZE = 100;
 
+    private final TrainPlanner planner;
     private final JobRunner runner;
-    private final JobStore store;
-    private final TrainJobRequest.Context context;
+    private final JobRepository jobs;
+    private final JobEvents events;
+    private final DatasetLimits limits;
+    private final int maxInlineExamples;
     private final long eventsTimeoutMs;
 
-    public TrainJobsController(JobRunner runner, JobStore store, DatasetRepository datasets, ModelCatalog models,
+    public TrainJobsController(TrainPlanner planner, JobRunner runner, JobRepository jobs, JobEvents events,
                                DatasetLimits limits, TaggerProperties props) {
+        this.planner = planner;
         this.runner = runner;
-        this.store = store;
-        this.context = new TrainJobRequest.Context(datasets, models, limits, props.training().maxInlineExamples());
+        this.jobs = jobs;
+        this.events = events;
+        this.limits = limits;
+        this.maxInlineExamples = props.training().maxInlineExamples();
         this.eventsTimeoutMs = props.training().eventsTimeout().toMillis();
     }
 
+    @Operation(summary = "Queue a training job", description = "Validates the job, resolves it against the stored "
+            + "models and datasets (every default filled in) and queues it.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = TrainJobRequest.Body.class),
+                    examples = @ExampleObject(name = "inline examples", value = TrainJobsDocs.REQUEST))))
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.class),
+            examples = @ExampleObject(value = TrainJobsDocs.QUEUED)))
+    @ApiResponse(responseCode = "400", description = "The body is not valid JSON", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "415", description = "The content type is not application/json", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "422", description = "A value is wrong, or names no stored model or dataset; "
+            + "'field' names it (for inline examples, 'errors' lists every problem)", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM),
+            examples = @ExampleObject(value = TrainJobsDocs.INVALID)))
+    @ApiResponse(responseCode = "429", description = "The training queue is full; retry after Retry-After seconds",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<TrainJob> submit(@RequestBody JsonNode body) {
-        TrainJobRequest request = TrainJobRequest.parse(body, context);
-        TrainJob job = runner.submit(request.spec(), request.examples());
-        return ResponseEntity.accepted().location(URI.create("/train-jobs/" + job.id())).body(job);
+    public ResponseEntity<TrainJobResponse> submit(@RequestBody JsonNode body) {
+        TrainJob job = runner.submit(planner.plan(TrainJobRequest.parse(body, limits, maxInlineExamples,
+                planner)));
+        return ResponseEntity.accepted().location(URI.create("/train-jobs/" + job.id()))
+                .body(TrainJobResponse.of(job));
     }
 
-    /**
-     * @param status one or more states, comma-separated (e.g. {@code RUNNING,QUEUED}); any case
-     * @param page   0-based page, newest jobs first
-     * @param size   jobs per page, 1 to 100
-     */
+    @Operation(summary = "List training jobs", description = "Newest first, filtered by state, one page at a time.")
+    @ApiResponse(responseCode = "200", description = "One page of jobs", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.Page.class),
+            examples = @ExampleObject(value = "{\"items\": [" + TrainJobsDocs.QUEUED + "], \"page\": 0, \"size\": 20, "
+                    + "\"total\": 1}")))
+    @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "422", description = "status, page or size is not acceptable; 'field' names it",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @GetMapping
-    public Map<String, Object> list(@RequestParam(name = "status", required = false) String status,
-                                    @RequestParam(name = "page", required = false) String page,
-                                    @RequestParam(name = "size", required = false) String size) {
+    public TrainJobResponse.Page list(
+            @Parameter(description = "One or more states, comma-separated (e.g. RUNNING,QUEUED); any case")
+            @RequestParam(name = "status", required = false) String status,
+            @Parameter(description = "0-based page, newest jobs first")
+            @RequestParam(name = "page", required = false) String page,
+            @Parameter(description = "Jobs per page, 1 to 100 (default 20)")
+            @RequestParam(name = "size", required = false) String size) {
         Set<JobStatus> states = EnumSet.allOf(JobStatus.class);
         if (status != null && !status.isBlank()) {
             states = EnumSet.noneOf(JobStatus.class);
@@ -86,15 +129,9 @@ public class TrainJobsController {
         }
         int p = intParam(page, "page", 0, 0, Integer.MAX_VALUE);
         int n = intParam(size, "size", 20, 1, MAX_PAGE_SIZE);
-        Set<JobStatus> wanted = states;
-        List<TrainJob> matching = store.list().stream().filter(j -> wanted.contains(j.status())).toList();
-        long from = Math.min((long) p * n, matching.size());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("items", matching.subList((int) from, (int) Math.min(from + n, matching.size())));
-        out.put("page", p);
-        out.put("size", n);
-        out.put("total", matching.size());
-        return out;
+        JobRepository.Page found = jobs.list(states, (long) p * n, n);
+        return new TrainJobResponse.Page(found.items().stream().map(TrainJobResponse::of).toList(), p, n,
+                found.total());
     }
 
     private static int intParam(String value, String name, int fallback, int min, int max) {
@@ -113,33 +150,59 @@ public class TrainJobsController {
                 "[" + min + ", " + max + "]");
     }
 
+    @Operation(summary = "One training job")
+    @ApiResponse(responseCode = "200", description = "The job", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.class),
+            examples = @ExampleObject(value = TrainJobsDocs.SUCCEEDED)))
+    @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "404", description = "No job has this id", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @GetMapping("/{id}")
-    public TrainJob get(@PathVariable("id") String id) {
-        return job(id);
+    public TrainJobResponse get(@PathVariable("id") String id) {
+        return TrainJobResponse.of(job(id));
     }
 
-    /** 200 with the job: CANCELLED at once when it was queued, else still RUNNING with cancel_requested set. */
+    @Operation(summary = "Cancel a training job", description = "A queued job is CANCELLED at once; a running one "
+            + "is still RUNNING with cancel_requested set, and stops at its next step.")
+    @ApiResponse(responseCode = "200", description = "The job after the cancel", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.class),
+            examples = @ExampleObject(value = TrainJobsDocs.CANCEL_REQUESTED)))
+    @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "404", description = "No job has this id", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "409", description = "The job has already ended", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @PostMapping("/{id}/cancel")
-    public TrainJob cancel(@PathVariable("id") String id) {
+    public TrainJobResponse cancel(@PathVariable("id") String id) {
         job(id);
         try {
-            return runner.cancel(id);
+            return TrainJobResponse.of(runner.cancel(id));
         } catch (IllegalStateException e) {
             throw ApiException.conflict(e.getMessage());
         }
     }
 
-    /**
-     * Server-sent events: first the job as it is ({@code status}), then {@code progress}, {@code epoch} and
-     * {@code status} events, each carrying the whole job; the stream ends after the job's final state.
-     */
+    @Operation(summary = "Follow a training job", description = "Server-sent events: first the job as it is "
+            + "(status), then progress, epoch and status events, each carrying the whole job as its data; the stream "
+            + "ends after the job's final state.")
+    @ApiResponse(responseCode = "200", description = "An event stream; each event's data is a TrainJob",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                    schema = @Schema(implementation = TrainJobResponse.class),
+                    examples = @ExampleObject(value = "event:status\ndata:" + TrainJobsDocs.QUEUED + "\n\n")))
+    @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "404", description = "No job has this id", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter events(@PathVariable("id") String id) {
         job(id);
         SseEmitter emitter = new SseEmitter(eventsTimeoutMs);
-        Consumer<JobRunner.JobEvent> listener = event -> {
+        Consumer<JobEvents.JobEvent> listener = event -> {
             try {
-                emitter.send(SseEmitter.event().name(event.kind()).data(event.job(), MediaType.APPLICATION_JSON));
+                emitter.send(SseEmitter.event().name(event.kind().name().toLowerCase(Locale.ROOT))
+                        .data(TrainJobResponse.of(event.job()), MediaType.APPLICATION_JSON));
                 if (event.job().status().isFinal()) {
                     emitter.complete();
                 }
@@ -147,15 +210,15 @@ public class TrainJobsController {
                 emitter.completeWithError(e);
             }
         };
-        Runnable unsubscribe = () -> runner.unsubscribe(id, listener);
+        Runnable unsubscribe = () -> events.unsubscribe(id, listener);
         emitter.onCompletion(unsubscribe);
         emitter.onTimeout(unsubscribe);
         emitter.onError(t -> unsubscribe.run());
-        runner.subscribe(id, listener);
+        events.subscribe(id, listener);
         return emitter;
     }
 
     private TrainJob job(String id) {
-        return store.get(id).orElseThrow(() -> ApiException.notFound("no training job with id '" + id + "'"));
+        return jobs.find(id).orElseThrow(() -> ApiException.notFound("no training job with id '" + id + "'"));
     }
 }

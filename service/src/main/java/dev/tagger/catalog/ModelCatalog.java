@@ -8,80 +8,103 @@ import org.springframework.stereotype.Service;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The model versions and which one is served: lists and reads them from the {@link ModelStore}, deploys one by
- * handing it to the {@link ModelServer} (requests already admitted finish on the model they started with)
- * and remembers the choice across restarts. Deploys and deletes are serialised, so a model cannot be deleted while
- * it is being deployed.
+ * The model versions and which one is served, with every rule for deploy and delete: lists and reads them through
+ * {@link ModelVersions}, deploys one by handing it to the {@link ModelServer} (requests already admitted finish on
+ * the model they started with) and records the choice. A model is not deleted while it is served, when it is the
+ * default one, or while one of the {@link ModelUsers} needs it. Deploys and deletes are serialised, so a model
+ * cannot be deleted while it is being deployed.
  */
 @Service
 public class ModelCatalog {
 
-    private final ModelStore store;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    private final ModelVersions versions;
     private final ModelServer server;
+    private final List<ModelUsers> users;
     private final Object lock = new Object();
 
-    public ModelCatalog(ModelStore store, ModelServer server) {
-        this.store = store;
+    public ModelCatalog(ModelVersions versions, ModelServer server, List<ModelUsers> users) {
+        this.versions = versions;
         this.server = server;
+        this.users = List.copyOf(users);
     }
 
+    /** Ids are 1 to 64 of {@code [A-Za-z0-9_.-]}, not starting with a dot: they can name nothing outside a store. */
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** The default model first, then the stored ones, newest first. */
     public List<ModelBundleIO.Summary> list() {
-        return store.list();
+        return versions.list();
     }
 
     public Optional<ModelBundleIO.Summary> find(String id) {
-        return store.find(id);
+        return versions.find(id);
     }
 
     public boolean isDefault(String id) {
-        return store.isDefault(id);
+        return versions.isDefault(id);
     }
 
     /** Reads a whole bundle, e.g. to train from it. */
     public ModelBundle load(String id) {
-        return store.load(id);
+        return versions.load(id);
     }
 
-    /** Stores a newly trained model (not served until deployed). */
+    /** Stores a newly trained or imported model (not served until deployed). */
     public ModelBundle add(ModelBundle bundle) {
-        return store.add(bundle);
+        return versions.add(bundle);
     }
 
     /** Bytes a stored model takes on disk. */
     public long sizeOnDisk(String id) {
-        return store.sizeOnDisk(id);
+        return versions.sizeOnDisk(id);
     }
 
     /** The served model's id; while the first model is still loading, the one that is being loaded. */
     public String servingId() {
         String served = server.servedId();
-        return served != null ? served : store.servingId();
+        return served != null ? served : versions.servingId();
     }
 
     /** Loads and warms the model, then serves it; returns the bundle now served. */
     public ModelBundle deploy(String id) {
         synchronized (lock) {
-            ModelBundle served = server.serve(store.load(id));
-            store.markServing(served.id(), served.version());
+            ModelBundle served = server.serve(versions.load(id));
+            versions.markServing(served.id(), served.version());
             return served;
         }
     }
 
-    /** Deletes a trained model; the served one and the default one are refused. */
+    /**
+     * Deletes a stored model.
+     *
+     * @throws ModelNotFoundException when there is none with this id
+     * @throws ModelInUseException    for the default model, the served one, and one that a {@link ModelUsers} needs
+     */
     public void delete(String id) {
         synchronized (lock) {
-            if (store.find(id).isEmpty()) {
+            if (versions.find(id).isEmpty()) {
                 throw new ModelNotFoundException(id);
             }
-            if (store.isDefault(id)) {
+            for (ModelUsers u : users) {
+                Optional<String> why = u.use(id);
+                if (why.isPresent()) {
+                    throw new ModelInUseException(why.get());
+                }
+            }
+            if (versions.isDefault(id)) {
                 throw new ModelInUseException("model '" + id + "' is the default model and cannot be deleted");
             }
             if (id.equals(servingId())) {
                 throw new ModelInUseException("model '" + id + "' is being served; deploy another model first");
             }
-            store.delete(id);
+            versions.delete(id);
         }
     }
 }

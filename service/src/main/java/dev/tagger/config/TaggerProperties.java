@@ -41,7 +41,7 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
         batching = batching == null ? new Batching(null, null, null, null, null) : batching;
         datasets = datasets == null ? new Datasets(null, null, null, null) : datasets;
         training = training == null ? new Training(null, null, null, null, null) : training;
-        models = models == null ? new Models(null, null, null) : models;
+        models = models == null ? new Models(null, null, null, null, null) : models;
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("tagger.workers must be at least 1");
         }
@@ -170,12 +170,19 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
      * @param maxUploadBytes   size of one uploaded model archive (POST /models); larger uploads get 413
      * @param maxUnpackedBytes bytes an archive may unpack to; beyond it the upload is refused with 422
      * @param maxEntries       files and folders an archive may hold
+     * @param importRoot       the only server folder POST /models may register from by path (its real path: no
+     *                         symlink out); unset, registering from a path is off
+     * @param allowTorchscript whether TorchScript models may be registered: their module is code the service runs
+     *                         (default false)
      */
-    public record Models(DataSize maxUploadBytes, DataSize maxUnpackedBytes, Integer maxEntries) {
+    public record Models(DataSize maxUploadBytes, DataSize maxUnpackedBytes, Integer maxEntries, Path importRoot,
+                         Boolean allowTorchscript) {
         public Models {
             maxUploadBytes = maxUploadBytes == null ? DataSize.ofGigabytes(2) : maxUploadBytes;
             maxUnpackedBytes = maxUnpackedBytes == null ? DataSize.ofGigabytes(4) : maxUnpackedBytes;
             maxEntries = maxEntries == null ? 100 : maxEntries;
+            allowTorchscript = allowTorchscript != null && allowTorchscript;
+            importRoot = importRoot == null || importRoot.toString().isBlank() ? null : importRoot;
             if (maxUploadBytes.toBytes() < 1 || maxUnpackedBytes.toBytes() < 1 || maxEntries < 1) {
                 throw new IllegalArgumentException("tagger.models.* values must be positive");
             }

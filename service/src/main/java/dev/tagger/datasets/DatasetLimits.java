@@ -11,6 +11,9 @@ package dev.tagger.datasets;
  */
 public record DatasetLimits(long maxRows, int maxTextChars, int maxLabels, long maxBytes) {
 
+    /** Most characters (code points) of one label name. */
+    public static final int MAX_LABEL_CHARS = 100;
+
     public static final DatasetLimits DEFAULTS = new DatasetLimits(1_000_000, 10_000, 1_000, 200L * 1024 * 1024);
 
     public DatasetLimits {

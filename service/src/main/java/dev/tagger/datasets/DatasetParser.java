@@ -20,8 +20,10 @@ import java.util.function.Consumer;
  * The format's {@link FormatReader} turns lines into rows; a {@link RowSink} holds the rules all formats share.
  * <p>
  * Rules common to all formats: the text must not be blank (it is kept as is, not trimmed) and must have at most
- * {@code maxTextChars} characters (code points); label names are trimmed and must not be blank, contain control
- * characters or repeat within a row; when a label list is given every label must be in it. Blank lines are
+ * {@code maxTextChars} characters (code points); label names are trimmed and must not be blank, be longer than
+ * {@link DatasetLimits#MAX_LABEL_CHARS}, contain control or bidirectional control characters, start or end with
+ * a space character that trimming keeps (a no-break space), or repeat within a row; when a label list is given
+ * every label must be in it. Blank lines are
  * skipped. An input with no data rows is a problem too.
  * <p>
  * The label list of the result is the given one, or, without one, the labels of the accepted rows sorted

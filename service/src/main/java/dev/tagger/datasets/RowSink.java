@@ -96,18 +96,7 @@ final class RowSink {
 
     /** Why a (trimmed) label name is not acceptable, or {@code null}. */
     private static String invalidLabel(String label) {
-        if (label.isEmpty()) {
-            return "is blank";
-        }
-        for (int i = 0; i < label.length(); i++) {
-            if (Character.isISOControl(label.charAt(i))) {
-                return "'" + quote(label) + "' contains a control character";
-            }
-        }
-        if (hasUnpairedSurrogate(label)) {
-            return "contains an unpaired UTF-16 surrogate (an invalid \\u escape)";
-        }
-        return null;
+        return LabelNames.problem(label);
     }
 
     // ---- lines and rows -------------------------------------------------------------------------------------

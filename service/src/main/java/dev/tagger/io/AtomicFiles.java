@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * Small files that are either wholly old or wholly new after a crash: the bytes go to a hidden temporary sibling
- * ({@code .NAME.tmp-UUID}), are forced to disk, and the temporary replaces the file in one atomic rename.
+ * ({@code .NAME.tmp-UUID}), are forced to disk, and the temporary replaces the file in one atomic rename. The
+ * folder holding the new name is forced to disk after the rename too: until it is, a crash can lose the
+ * rename itself, leaving the old file (or none) after a write that was reported done. Every atomic rename in the
+ * service goes through {@link #write} or {@link #move}.
  */
 public final class AtomicFiles {
 
@@ -37,8 +40,30 @@ public final class AtomicFiles {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceFolder(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Renames {@code from} to {@code to} atomically (a file or a whole folder, e.g. a staged bundle) and forces the
+     * folders holding both names to disk, so the rename survives a crash once this returns.
+     */
+    public static void move(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        Path toDir = to.toAbsolutePath().getParent();
+        Path fromDir = from.toAbsolutePath().getParent();
+        forceFolder(toDir);
+        if (!fromDir.equals(toDir)) {
+            forceFolder(fromDir);
+        }
+    }
+
+    /** Forces a folder's entries (names created, renamed or removed in it) to disk. */
+    public static void forceFolder(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tagger.io;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,5 +18,21 @@ public final class Json {
     public static final JsonMapper FILES = MAPPER.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private Json() {
+    }
+
+    /**
+     * Where a parse failed, as {@code " at line L column C"} (empty when unknown). Error messages use this instead
+     * of the parser's own text, which quotes the input and names parser internals.
+     */
+    public static String where(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException je && je.getLocation() != null) {
+                TokenStreamLocation l = je.getLocation();
+                if (l.getLineNr() > 0) {
+                    return " at line " + l.getLineNr() + " column " + l.getColumnNr();
+                }
+            }
+        }
+        return "";
     }
 }

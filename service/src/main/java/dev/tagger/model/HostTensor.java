@@ -36,6 +36,15 @@ public record HostTensor(long[] shape, float[] data) {
         return new HostTensor(new long[] {cols, rows}, out);
     }
 
+    /** The same tensor with every value rounded to the nearest fp16 one (see {@link Half}). */
+    public HostTensor roundedToHalf() {
+        float[] out = new float[data.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Half.round(data[i]);
+        }
+        return new HostTensor(shape, out);
+    }
+
     public String shapeString() {
         return Arrays.toString(shape);
     }

@@ -2,9 +2,6 @@ package dev.tagger.security;
 
 import dev.tagger.config.SecurityProperties;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class ApiKeys {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
     private static final String HASH_PREFIX = "sha256:";
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -54,24 +50,19 @@ public final class ApiKeys {
     }
 
     /**
-     * Reads the keys and decides between protected and open mode. With no key at all the service is open:
-     * allowed (with one warning) unless {@code allow-open} is false, which stops the start.
+     * Reads the keys. With no key at all the service is open (on loopback only unless allow-open-network is
+     * true: see {@link ProtectedMode}), unless {@code allow-open} is false, which stops the start.
      *
      * @throws ApiKeyConfigurationException when an entry is malformed, or no key is set and open mode is refused
      */
     public static ApiKeys load(SecurityProperties props) {
         ApiKeys keys = of(props.adminKeys(), props.classifyKeys());
-        if (keys.isEmpty()) {
-            if (!props.allowOpen()) {
-                throw new ApiKeyConfigurationException("no API key is configured and tagger.security.allow-open is "
-                        + "false, so the service refuses to start open. Set tagger.security.admin-keys "
-                        + "(TAGGER_SECURITY_ADMIN_KEYS) and/or tagger.security.classify-keys "
-                        + "(TAGGER_SECURITY_CLASSIFY_KEYS), comma-separated, or allow open mode.");
-            }
-            log.warn("No API key is configured (tagger.security.admin-keys, tagger.security.classify-keys): the API "
-                    + "is OPEN to anyone who can reach it, including training, deploying and deleting models. Fine "
-                    + "on your own machine; anywhere else set keys (and tagger.security.allow-open=false to refuse "
-                    + "to start without them).");
+        // Open mode is allowed quietly here: ProtectedMode has said at start where an open service listens.
+        if (keys.isEmpty() && !props.allowOpen()) {
+            throw new ApiKeyConfigurationException("no API key is configured and tagger.security.allow-open is "
+                    + "false, so the service refuses to start open. Set tagger.security.admin-keys "
+                    + "(TAGGER_SECURITY_ADMIN_KEYS) and/or tagger.security.classify-keys "
+                    + "(TAGGER_SECURITY_CLASSIFY_KEYS), comma-separated, or allow open mode.");
         }
         return keys;
     }

@@ -17,6 +17,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * that matches a request decides.
  *
  * <p>Stateless: each request carries its key, nothing is remembered between requests, so there is no session,
- * no CSRF token (no cookie authenticates anything) and no login page.
+ * no CSRF token (no cookie authenticates anything) and no login page. Cross-site form posts, the CSRF risk of an
+ * instance running without keys, are refused by {@link CrossSiteRequestFilter}.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -60,9 +62,11 @@ public class SecurityConfig {
                 .logout(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
-                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                // Before the access rules, after the key check (a request with a valid key passes).
+                .addFilterBefore(new CrossSiteRequestFilter(problems), AuthorizationFilter.class);
         if (keys.isEmpty()) {
-            // Open mode (ApiKeys.load has logged the warning).
+            // Open mode: on loopback only unless allow-open-network (ProtectedMode has said which at start).
             return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
         }
 

@@ -14,11 +14,13 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * 401 and 403 as problem+json, shaped like every other error of the API (see api/ApiErrors). 401 means no
+ * 401 and 403 as problem+json (also the cross-site refusal of {@link CrossSiteRequestFilter}), shaped like every
+ * other error of the API (see api/ApiErrors). 401 means no
  * usable key (missing, or matching no entry) and carries {@code WWW-Authenticate: Bearer}; 403 means a valid key
  * without the role. Neither the body nor the log line ever holds the key or a request header.
  */
@@ -55,7 +57,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
                 + request.getRequestURI() + ": that needs an admin key");
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+    void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
         // The fields, and their order, of the API's other problem+json answers.
         Map<String, Object> problem = new LinkedHashMap<>();
@@ -65,6 +67,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
         problem.put("title", status.getReasonPhrase());
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8);
         json.writeValue(response.getOutputStream(), problem);
     }
 }

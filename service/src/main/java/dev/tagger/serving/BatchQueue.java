@@ -2,10 +2,11 @@ package dev.tagger.serving;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,8 +21,7 @@ import java.util.function.Supplier;
  * packed encoder really computes) and the measured throughput, so a request whose predicted answer comes after its
  * deadline is refused at once with a Retry-After from the same estimate instead of being let in to time out.
  *
- * <p>A batch is cut around the oldest waiting entry from the entries closest to it in length, so padding (where a
- * model pads) stays small and nothing starves.
+ * <p>Batches are cut by {@link BatchSelection}.
  */
 public final class BatchQueue {
 
@@ -34,7 +34,7 @@ public final class BatchQueue {
      * Tokens per second of one worker before any batch has been measured: well under what one CPU core reaches
      * with the built-in model, so that a cold service errs towards refusing rather than timing out.
      */
-    static final double PRIOR_TOKENS_PER_SECOND = 2_000;
+    static final double PRIOR_TOKENS_PER_SECOND = 1_000;
     /** Weight of the newest batch in the throughput average (about the last ten batches count). */
     private static final double ALPHA = 0.1;
 
@@ -49,6 +49,8 @@ public final class BatchQueue {
     private long reservedTokens;
     private long queuedTokens;
     private long runningTokens;
+    /** When each running batch was taken: one that overruns its estimate lowers the throughput at once. */
+    private final Map<List<PendingText>, Long> runningSince = new IdentityHashMap<>();
     private double averageTokens = PRIOR_TOKENS_PER_SECOND * 0.05;
     private double averageNanos = 0.05e9;
 
@@ -185,8 +187,15 @@ public final class BatchQueue {
         return locked(this::tokensPerSecondLocked);
     }
 
+    /** The average of finished batches, or less while a running batch has taken longer than that promised. */
     private double tokensPerSecondLocked() {
-        return averageTokens / averageNanos * 1e9;
+        double perSecond = averageTokens / averageNanos * 1e9;
+        long now = System.nanoTime();
+        for (Map.Entry<List<PendingText>, Long> e : runningSince.entrySet()) {
+            double elapsed = (now - e.getValue()) / 1e9;
+            perSecond = Math.min(perSecond, tokens(e.getKey()) / Math.max(elapsed, 1e-9));
+        }
+        return perSecond;
     }
 
     private <T> T locked(Supplier<T> read) {
@@ -242,11 +251,12 @@ public final class BatchQueue {
                     return take(maxSize, maxTokens, maxWaitNanos);
                 }
             }
-            List<PendingText> batch = select(items, maxSize, maxTokens);
+            List<PendingText> batch = BatchSelection.select(items, maxSize, maxTokens);
             items.removeAll(batch);
             long tokens = tokens(batch);
             queuedTokens -= tokens;
             runningTokens += tokens;
+            runningSince.put(batch, System.nanoTime());
             return batch;
         } finally {
             lock.unlock();
@@ -262,6 +272,7 @@ public final class BatchQueue {
         try {
             long tokens = tokens(batch);
             runningTokens -= tokens;
+            runningSince.remove(batch);
             if (nanos > 0) {
                 averageTokens = ALPHA * tokens + (1 - ALPHA) * averageTokens;
                 averageNanos = ALPHA * nanos + (1 - ALPHA) * averageNanos;
@@ -283,55 +294,6 @@ public final class BatchQueue {
 
     private static long tokens(List<PendingText> batch) {
         return batch.stream().mapToLong(PendingText::length).sum();
-    }
-
-    /** The oldest entry plus its nearest neighbours in length (same model only), within the budget. */
-    static List<PendingText> select(List<PendingText> queued, int maxSize, int maxTokens) {
-        PendingText oldest = queued.get(0);
-        List<PendingText> same = new ArrayList<>();
-        for (PendingText p : queued) {
-            if (p.model == oldest.model) {
-                same.add(p);
-            }
-        }
-        same.sort(Comparator.comparingInt(PendingText::length));
-        boolean packed = oldest.model == null || oldest.model.packed();
-        int at = same.indexOf(oldest);
-        int lo = at;
-        int hi = at;
-        int longest = oldest.length();
-        long sum = oldest.length();
-        while (hi - lo + 1 < maxSize) {
-            PendingText below = lo > 0 ? same.get(lo - 1) : null;
-            PendingText above = hi + 1 < same.size() ? same.get(hi + 1) : null;
-            boolean takeBelow = above == null
-                    || (below != null && oldest.length() - below.length() <= above.length() - oldest.length());
-            PendingText next = takeBelow ? below : above;
-            if (!fits(next, packed, hi - lo + 2, longest, sum, maxTokens)) {
-                next = takeBelow ? above : below;
-                takeBelow = !takeBelow;
-                if (!fits(next, packed, hi - lo + 2, longest, sum, maxTokens)) {
-                    break;
-                }
-            }
-            if (takeBelow) {
-                lo--;
-            } else {
-                hi++;
-            }
-            longest = Math.max(longest, next.length());
-            sum += next.length();
-        }
-        return new ArrayList<>(same.subList(lo, hi + 1));
-    }
-
-    private static boolean fits(PendingText next, boolean packed, int size, int longest, long sum, int maxTokens) {
-        return next != null && cost(packed, size, Math.max(longest, next.length()), sum + next.length()) <= maxTokens;
-    }
-
-    /** What the encoder computes for a batch: every real token when it packs, size x longest when it pads. */
-    static long cost(boolean packed, int size, int longest, long sum) {
-        return packed ? sum : (long) size * longest;
     }
 
     /** For shutdown: waits until the queue is empty or the time is up. */

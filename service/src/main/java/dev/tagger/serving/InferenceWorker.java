@@ -96,7 +96,7 @@ final class InferenceWorker implements Runnable {
             took = System.nanoTime() - start;
             metrics.inference.record(took, TimeUnit.NANOSECONDS);
             metrics.batchSize.record(batch.size());
-            metrics.batchTokens.record(BatchQueue.cost(model.packed(), batch.size(), longest, sum));
+            metrics.batchTokens.record(BatchSelection.cost(model.packed(), batch.size(), longest, sum));
             for (int i = 0; i < batch.size(); i++) {
                 PendingText p = batch.get(i);
                 p.ticket.complete(p.index, probs[i], start - p.enqueuedNanos, took);

@@ -19,8 +19,10 @@ import java.util.Random;
 /**
  * Fine-tunes chosen parameter groups of a model's encoder together with its head: the encoder runs with
  * {@code training=true} (dropout on) under a gradient collector, the loss is binary cross-entropy on logits, and
- * AdamW updates the encoder groups at one learning rate and the head at another. The model's own weights change in
- * place, so it must be a copy loaded for training, never a served one.
+ * AdamW updates the encoder groups at one learning rate and the head at another. When the embeddings and the lowest
+ * layers are frozen, their output is computed once ({@link FrozenStates}) and each step runs only the layers above
+ * (so dropout applies to the trained layers only). The model's own weights change in place, so it must be a copy
+ * loaded for training, never a served one.
  */
 public final class EncoderTrainer {
 
@@ -40,6 +42,8 @@ public final class EncoderTrainer {
 
     /** Batches are cut from runs of this many batches' worth of examples sorted by length: little padding. */
     private static final int BUCKET_BATCHES = 16;
+    /** Padded tokens per batch when computing the frozen part's output. */
+    private static final int FROZEN_BATCH_TOKENS = 4096;
 
     private EncoderTrainer() {
     }
@@ -52,6 +56,15 @@ public final class EncoderTrainer {
      */
     public static void train(TaggerModel model, List<Integer> groups, List<TokenizedText> texts, boolean[][] truth,
                              Settings s, EpochListener epochs, StepListener steps) {
+        train(model, groups, null, texts, truth, s, epochs, steps);
+    }
+
+    /**
+     * @param frozen the frozen part's output for {@code texts}, computed already (null: computed here when the
+     *               embeddings are frozen); it must end just below the lowest trained layer
+     */
+    public static void train(TaggerModel model, List<Integer> groups, FrozenStates frozen, List<TokenizedText> texts,
+                             boolean[][] truth, Settings s, EpochListener epochs, StepListener steps) {
         TorchEngine.noGradOnThisThread();
         Engine engine = Engine.getEngine("PyTorch");
         engine.setRandomSeed((int) s.seed());
@@ -59,6 +72,16 @@ public final class EncoderTrainer {
         List<NDArray> encoderParams = new ArrayList<>();
         for (int g : groups) {
             encoderParams.addAll(all.get(g));
+        }
+        int layers = model.encoder().config().numLayers();
+        int lowest = groups.stream().mapToInt(Integer::intValue).min().orElse(layers + 1);
+        if (frozen == null && lowest > 0) {
+            frozen = FrozenStates.compute(model, texts, lowest - 1, FROZEN_BATCH_TOKENS);
+        }
+        if (frozen != null && (frozen.layers() != lowest - 1 || frozen.size() != texts.size())) {
+            throw new IllegalArgumentException("frozen states of " + frozen.size() + " texts through "
+                    + frozen.layers() + " layers do not fit training layers from " + (lowest - 1) + " on "
+                    + texts.size() + " texts");
         }
         int n = texts.size();
         int labels = truth[0].length;
@@ -81,7 +104,9 @@ public final class EncoderTrainer {
                         }
                         NDArray targets = step.create(HeadTrainer.flatten(batchTruth), new Shape(batch.length, labels));
                         try (GradientCollector gc = engine.newGradientCollector()) {
-                            NDArray logits = model.head().logits(model.pooled(step, batchTexts, true), true);
+                            NDArray pooled = frozen == null ? model.pooled(step, batchTexts, true)
+                                    : pooledFromFrozen(model, frozen, step, batch, batchTexts, layers);
+                            NDArray logits = model.head().logits(pooled, true);
                             NDArray loss = Losses.bceWithLogits(logits, targets);
                             gc.backward(loss);
                             stepLoss = loss.getFloat();
@@ -96,6 +121,13 @@ public final class EncoderTrainer {
                 }
             }
         }
+    }
+
+    private static NDArray pooledFromFrozen(TaggerModel model, FrozenStates frozen, NDManager step, int[] rows,
+                                            List<TokenizedText> texts, int layers) {
+        NDArray mask = TaggerModel.inputs(step, texts).maskIfPadded();
+        NDArray hidden = model.encoder().forwardLayers(frozen.batch(step, rows), mask, frozen.layers(), layers, true);
+        return model.head().pool(hidden, mask);
     }
 
     /** Shuffled batches of similar lengths: shuffle, sort runs of a few batches by length, cut, shuffle the batches. */

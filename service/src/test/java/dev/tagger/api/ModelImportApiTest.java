@@ -65,7 +65,8 @@ class ModelImportApiTest extends ServiceTestBase {
     }
 
     private HttpResponse<String> registerPath(String id, Path dir, String extra) throws Exception {
-        return post("/models", "{\"id\": \"" + id + "\", \"path\": " + JSON.writeValueAsString(dir.toString()) + extra + "}");
+        return post("/models", "{\"id\": \"" + id + "\", \"path\": " + JSON.writeValueAsString(importable(dir).toString())
+                + extra + "}");
     }
 
     @Test

@@ -49,7 +49,7 @@ class ResponseShapeTest extends ServiceTestBase {
         JsonNode c = json(post("/classify", "{\"text\": \"Thank you so much!\"}"));
         assertThat(fields(c)).containsExactly("model", "results");
         assertThat(fields(c.get("model"))).containsExactly("id", "version");
-        assertThat(fields(c.at("/results/0"))).containsExactly("labels", "scores", "truncated");
+        assertThat(fields(c.at("/results/0"))).containsExactly("labels", "scores", "truncated", "windows", "out_of_vocabulary");
     }
 
     @Test
@@ -82,7 +82,7 @@ class ResponseShapeTest extends ServiceTestBase {
         String ts = "shape-ts-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             HttpResponse<String> r = post("/models", "{\"id\": \"" + id + "\", \"path\": "
-                    + JSON.writeValueAsString(TinyBert.hfDir().toString()) + "}");
+                    + JSON.writeValueAsString(importable(TinyBert.hfDir()).toString()) + "}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             JsonNode b = json(r);
             assertThat(fields(b)).containsExactly("id", "version", "labels", "thresholds", "format", "pooling",
@@ -92,7 +92,7 @@ class ResponseShapeTest extends ServiceTestBase {
             assertThat(b.get("deploy").asString()).isEqualTo("/models/" + id + "/deploy");
 
             JsonNode t = json(post("/models", "{\"id\": \"" + ts + "\", \"path\": "
-                    + JSON.writeValueAsString(TinyBert.fixture("tiny-bert-torchscript").toString()) + "}"));
+                    + JSON.writeValueAsString(importable(TinyBert.fixture("tiny-bert-torchscript")).toString()) + "}"));
             assertThat(t.get("pooling").isNull()).isTrue();
             assertThat(t.get("parameters").isNull()).isTrue();
             JsonNode listed = json(get("/models/" + ts));

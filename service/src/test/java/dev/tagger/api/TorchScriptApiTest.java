@@ -32,7 +32,7 @@ class TorchScriptApiTest extends ServiceTestBase {
     private String register() throws Exception {
         String id = "tiny-ts-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> r = post("/models", "{\"id\": \"" + id + "\", \"path\": "
-                + JSON.writeValueAsString(TinyBert.fixture("tiny-bert-torchscript").toString()) + "}");
+                + JSON.writeValueAsString(importable(TinyBert.fixture("tiny-bert-torchscript")).toString()) + "}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode b = json(r);
         assertThat(b.get("format").asString()).isEqualTo("torchscript");

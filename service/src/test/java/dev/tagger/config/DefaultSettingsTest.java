@@ -60,13 +60,14 @@ class DefaultSettingsTest {
                 10_000, 1_000));
         assertThat(p.training()).isEqualTo(new TaggerProperties.Training(1, 16, 5_000, 2048, Duration.ofHours(1)));
         assertThat(p.models()).isEqualTo(new TaggerProperties.Models(DataSize.ofGigabytes(2), DataSize.ofGigabytes(4),
-                100));
+                100, null, false));
 
         SecurityProperties s = security(empty());
         assertThat(s.adminKeys()).isEmpty();
         assertThat(s.classifyKeys()).isEmpty();
         assertThat(s.allowOpen()).isTrue();
         assertThat(s.openManagement()).isTrue();
+        assertThat(s.allowOpenNetwork()).isFalse();
     }
 
     @Test

@@ -68,6 +68,8 @@ class HelmChartTest {
         Manifests open = render(Map.of("security.allowOpen", true));
         assertThat(open.kinds()).doesNotContain("Secret");
         assertThat(open.configData()).containsEntry("TAGGER_SECURITY_ALLOWOPEN", "true");
+        // Else protected mode would bind loopback, out of reach of the probes and the Service.
+        assertThat(open.configData()).containsEntry("TAGGER_SECURITY_ALLOWOPENNETWORK", "true");
         assertThat(envNames(open.container())).doesNotContain("TAGGER_SECURITY_ADMIN_KEYS");
     }
 

@@ -4,7 +4,6 @@ import dev.tagger.config.SecurityProperties;
 import static dev.tagger.security.ApiKeys.Role.ADMIN;
 import static dev.tagger.security.ApiKeys.Role.CLASSIFY;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -47,7 +46,7 @@ class ApiKeysTest {
     }
 
     private static SecurityProperties props(List<String> admin, List<String> classify, Boolean allowOpen) {
-        return new SecurityProperties(admin, classify, allowOpen, null);
+        return new SecurityProperties(admin, classify, allowOpen, null, null);
     }
 
     @Test
@@ -115,15 +114,12 @@ class ApiKeysTest {
     }
 
     @Test
-    void withoutKeysTheServiceStartsOpenWithOneWarning() {
+    void withoutKeysTheServiceStartsOpenAndLeavesTheWarningToProtectedMode() {
+        // Where an open service listens, and the warning that says so, are ProtectedMode's (ProtectedModeTest).
         ApiKeys keys = ApiKeys.load(props(null, null, null));
         assertThat(keys.isEmpty()).isTrue();
         assertThat(keys.match("anything")).isEmpty();
-        assertThat(logged.list).hasSize(1);
-        ILoggingEvent warning = logged.list.get(0);
-        assertThat(warning.getLevel()).isEqualTo(Level.WARN);
-        assertThat(warning.getFormattedMessage()).contains("OPEN").contains("tagger.security.admin-keys")
-                .contains("tagger.security.allow-open=false");
+        assertThat(logged.list).isEmpty();
     }
 
     @Test
@@ -154,10 +150,10 @@ class ApiKeysTest {
 
     @Test
     void settingsDefaultToOpenAndNeverPrintTheKeys() {
-        SecurityProperties defaults = new SecurityProperties(null, null, null, null);
+        SecurityProperties defaults = new SecurityProperties(null, null, null, null, null);
         assertThat(defaults.allowOpen()).isTrue();
         assertThat(defaults.openManagement()).isTrue();
-        SecurityProperties set = new SecurityProperties(List.of(ADMIN_KEY), List.of(CLASSIFY_KEY), false, false);
+        SecurityProperties set = new SecurityProperties(List.of(ADMIN_KEY), List.of(CLASSIFY_KEY), false, false, true);
         assertThat(set.toString()).doesNotContain(ADMIN_KEY).doesNotContain(CLASSIFY_KEY).contains("adminKeys=1");
         assertThat(ApiKeys.of(set.adminKeys(), set.classifyKeys()).toString()).doesNotContain(ADMIN_KEY);
         ApiKeyAuthentication presented = ApiKeyAuthentication.presented(ADMIN_KEY);

@@ -36,7 +36,7 @@ class BatchQueueTest {
         for (int len : new int[] {20, 5, 6, 100, 21, 19, 50}) {
             q.add(text(len, null));
         }
-        List<PendingText> batch = BatchQueue.select(q, 3, 10_000);
+        List<PendingText> batch = BatchSelection.select(q, 3, 10_000);
         assertThat(lengths(batch)).containsExactly(19, 20, 21);
     }
 
@@ -46,12 +46,12 @@ class BatchQueueTest {
         for (int len : new int[] {10, 10, 10, 10, 40}) {
             q.add(text(len, null));
         }
-        assertThat(lengths(BatchQueue.select(q, 32, 40))).containsExactly(10, 10, 10, 10);
-        assertThat(lengths(BatchQueue.select(q, 32, 39))).containsExactly(10, 10, 10);
+        assertThat(lengths(BatchSelection.select(q, 32, 40))).containsExactly(10, 10, 10, 10);
+        assertThat(lengths(BatchSelection.select(q, 32, 39))).containsExactly(10, 10, 10);
         // Packed, a long text costs its own tokens, not the batch's size times its length.
         List<PendingText> mixed = new ArrayList<>(List.of(text(10, null), text(30, null), text(10, null)));
-        assertThat(lengths(BatchQueue.select(mixed, 32, 50))).containsExactly(10, 10, 30);
-        assertThat(lengths(BatchQueue.select(mixed, 32, 49))).containsExactly(10, 10);
+        assertThat(lengths(BatchSelection.select(mixed, 32, 50))).containsExactly(10, 10, 30);
+        assertThat(lengths(BatchSelection.select(mixed, 32, 49))).containsExactly(10, 10);
     }
 
     @Test
@@ -59,14 +59,14 @@ class BatchQueueTest {
         ServingModel module = new ServingModel(new ModelBundle("ts", "v1", null, List.of("a"), new float[] {0.5f}, null,
                 false, 128, null, new WeightSet(Map.of()), new byte[0], null, Path.of("module")), Map.of());
         List<PendingText> q = new ArrayList<>(List.of(text(10, module), text(30, module), text(10, module)));
-        assertThat(lengths(BatchQueue.select(q, 32, 60))).containsExactly(10, 10);
-        assertThat(lengths(BatchQueue.select(q, 32, 90))).containsExactly(10, 10, 30);
+        assertThat(lengths(BatchSelection.select(q, 32, 60))).containsExactly(10, 10);
+        assertThat(lengths(BatchSelection.select(q, 32, 90))).containsExactly(10, 10, 30);
     }
 
     @Test
     void aTextLongerThanTheBudgetStillRunsAlone() {
         List<PendingText> q = new ArrayList<>(List.of(text(300, null), text(5, null)));
-        assertThat(lengths(BatchQueue.select(q, 32, 128))).containsExactly(300);
+        assertThat(lengths(BatchSelection.select(q, 32, 128))).containsExactly(300);
     }
 
     @Test
@@ -77,7 +77,7 @@ class BatchQueueTest {
         ServingModel other = new ServingModel(null, java.util.Map.of());
         q.add(text(10, other));
         q.add(text(11, a));
-        List<PendingText> batch = BatchQueue.select(q, 32, 10_000);
+        List<PendingText> batch = BatchSelection.select(q, 32, 10_000);
         assertThat(batch).hasSize(2).allMatch(p -> p.model == a);
     }
 
@@ -135,6 +135,19 @@ class BatchQueueTest {
         assertThatThrownBy(() -> queue.reserve(1, 4_000)).isInstanceOf(ServiceUnavailableException.class);
         queue.finished(running, 8_000_000_000L);
         queue.reserve(1, 4_000);
+    }
+
+    @Test
+    void aBatchRunningLongerThanTheEstimateLowersTheThroughputBeforeItEnds() throws Exception {
+        BatchQueue queue = queue(64);
+        assertThat(queue.tokensPerSecond()).as("the prior").isEqualTo(BatchQueue.PRIOR_TOKENS_PER_SECOND, within(1e-6));
+        offer(queue, List.of(text(100, null)));
+        List<PendingText> running = queue.take(32, 10_000, 0);
+        Thread.sleep(300);
+        // 100 tokens still unfinished after 0.3 s: this worker runs at under 334 tokens/s, whatever the average said.
+        assertThat(queue.tokensPerSecond()).isLessThan(334);
+        queue.finished(running, 300_000_000L);
+        assertThat(queue.tokensPerSecond()).isGreaterThan(334);
     }
 
     @Test

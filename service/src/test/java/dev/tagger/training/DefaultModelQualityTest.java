@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Re-evaluates the committed default model on GoEmotions dev through the serving code path and
- * checks the card's figures: they must be reproducible, not merely written down.
+ * Re-evaluates the committed default model on GoEmotions dev through the serving code path and checks the card's
+ * figures: they must be reproducible, not merely written down. The thresholds were tuned at int8 (what the service
+ * answers in on a CPU), so the card's metrics are int8's; fp32 is the reference int8 must stay close to.
  */
 class DefaultModelQualityTest {
 
@@ -36,19 +37,15 @@ class DefaultModelQualityTest {
         TorchEngine.noGradOnThisThread();
         ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "goemotions-minilm");
         assertThat(bundle.labels()).isEqualTo(dev.labels());
+        assertThat(bundle.card().at("/metrics/estimate/precision").asString()).isEqualTo("int8");
         float[][] probs;
         try (TaggerModel model = TaggerModel.load(bundle, Device.cpu())) {
             probs = score(model, dev);
         }
         Evaluation.Report r = Evaluation.evaluate(dev.labels(), probs, dev.truth(), bundle.thresholds());
-        double cardMacro = bundle.card().at("/metrics/validation/macro_f1").asDouble();
-        double cardMicro = bundle.card().at("/metrics/validation/micro_f1").asDouble();
-        assertThat(r.macroF1()).isCloseTo(cardMacro, within(0.002));
-        assertThat(r.microF1()).isCloseTo(cardMicro, within(0.002));
-        assertThat(r.macroF1()).isGreaterThanOrEqualTo(0.40);
+        double crossFitFp32 = CrossFit.macroF1(probs, dev, 5);
 
         // The serving encoders (TorchScript): fp32 must be the same model; int8 must keep its quality.
-        double crossFitFp32 = CrossFit.macroF1(probs, dev, 5);
         for (ScriptedEncoder.Precision precision : ScriptedEncoder.Precision.values()) {
             float[][] served;
             try (TaggerModel model = TaggerModel.loadForServing(bundle, Device.cpu(), precision)) {
@@ -80,14 +77,27 @@ class DefaultModelQualityTest {
                 assertThat(maxDiff).isLessThanOrEqualTo(1e-5);
                 assertThat(flips).isLessThanOrEqualTo(decisions / 10_000);
             } else {
-                // Measured: mean 0.0017, max 0.16, 500 flips (0.33%), cross-fitted macro-F1 -0.0014, with fp32's
-                // thresholds -0.011 (they were tuned on fp32's own dev probabilities, so any change costs there).
+                // The card's figures are the served model's: thresholds tuned on these very probabilities.
+                assertThat(s.macroF1()).isCloseTo(bundle.card().at("/metrics/validation/macro_f1").asDouble(),
+                        within(0.002));
+                assertThat(s.microF1()).isCloseTo(bundle.card().at("/metrics/validation/micro_f1").asDouble(),
+                        within(0.002));
+                assertThat(crossFit).isCloseTo(bundle.card().at("/metrics/estimate/macro_f1_cross_fitted").asDouble(),
+                        within(0.002));
+                assertThat(crossFit).as("the honest estimate").isGreaterThanOrEqualTo(0.48);
+                // int8's error budget against fp32.
                 assertThat(meanDiff).isLessThanOrEqualTo(0.003);
+                assertThat(maxDiff).isLessThanOrEqualTo(0.25);
                 assertThat(flips).isLessThanOrEqualTo(decisions / 100);
                 assertThat(crossFit).isCloseTo(crossFitFp32, within(0.01));
                 assertThat(s.macroF1()).isCloseTo(r.macroF1(), within(0.02));
             }
         }
+        // Storing the trained tensors in fp16 kept the probabilities within the same budget (measured by the build
+        // against the model before rounding, which only the build has).
+        assertThat(bundle.card().at("/metrics/probability_error/fp16_weights_mean").asDouble()).isLessThanOrEqualTo(0.003);
+        assertThat(bundle.card().at("/metrics/probability_error/int8_served_mean").asDouble()).isLessThanOrEqualTo(0.005);
+        assertThat(bundle.card().at("/metrics/probability_error/int8_served_max").asDouble()).isLessThanOrEqualTo(0.25);
     }
 
     private static float[][] score(TaggerModel model, LabelledTexts dev) {

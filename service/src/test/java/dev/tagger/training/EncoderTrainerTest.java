@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Real fine-tuning through BertEncoder.forward(training=true) on the built-in MiniLM. */
 class EncoderTrainerTest {
@@ -72,6 +73,36 @@ class EncoderTrainerTest {
             assertThat(encoderAfter.get("embeddings.word_embeddings.weight"))
                     .isEqualTo(encoderBefore.get("embeddings.word_embeddings.weight"));
             assertThat(model.liveArrays()).as("no array left behind in the weights' manager").isEqualTo(arraysBefore);
+        }
+    }
+
+    @Test
+    void frozenStatesThatDoNotEndBelowTheLowestTrainedLayerAreRefused() {
+        TorchEngine.start();
+        List<String> texts = TrainingTexts.examples(4).stream().map(Example::text).toList();
+        BaseModels.Base base = BaseModels.builtin(BaseModels.MINILM);
+        Map<String, HostTensor> weights = new LinkedHashMap<>(base.weights().asMap());
+        weights.putAll(ClassificationHead.initialWeights(base.config().hiddenSize(), 2, 42));
+        ModelBundle start = new ModelBundle("t", "untrained", base.config(), TrainingTexts.LABELS,
+                new float[] {0.5f, 0.5f}, Pooling.MEAN, true, 64, base.ref(), new WeightSet(weights),
+                base.tokenizerJson(), JsonMapper.builder().build().createObjectNode());
+        try (TaggerModel model = TaggerModel.load(start, Device.cpu())) {
+            List<TokenizedText> tokens = texts.stream().map(model.tokenizer()::tokenize).toList();
+            FrozenStates five = FrozenStates.compute(model, tokens, 5, 2048);
+            float[][] pooled = five.pooled(model, tokens, 3);
+            float[][] whole = Features.extract(model, texts, 2048, done -> {
+            });
+            assertThat(pooled).hasDimensions(4, 384);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 384; j++) {
+                    // The frozen part's output is kept in fp16: the vectors agree to fp16's precision.
+                    assertThat(pooled[i][j]).as("text %d dim %d", i, j).isCloseTo(whole[i][j], within(2e-3f));
+                }
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EncoderTrainer.train(model, List.of(5, 6), five,
+                    tokens, new boolean[4][2], new EncoderTrainer.Settings(1, 1e-4f, 1e-2f, 2, 0f, 0f, 1f, 42),
+                    (epoch, loss) -> true, StepListener.NONE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5 layers");
         }
     }
 

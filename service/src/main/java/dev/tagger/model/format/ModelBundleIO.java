@@ -1,6 +1,7 @@
 package dev.tagger.model.format;
 
 import dev.tagger.io.AtomicFiles;
+import dev.tagger.io.Json;
 import dev.tagger.model.Pooling;
 import dev.tagger.model.WeightSet;
 import dev.tagger.model.nn.ClassificationHead;
@@ -24,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,7 +45,8 @@ import java.util.function.Function;
  *   config.json        Hugging Face keys (model_type, id2label, label2id, problem_type, sizes) + "tagger" extras
  *   tokenizer.json     the fast-tokenizer file
  *   thresholds.json    {"label": threshold, ...}
- *   model.safetensors  tensors under Hugging Face names (bert.*, classifier.*); with a base, only those that differ
+ *   model.safetensors  tensors under Hugging Face names (bert.*, classifier.*); with a base, only those that differ;
+ *                      F16 for a tensor whose values fp16 holds exactly (a trainer rounded them), else F32
  *   card.json          provenance and metrics
  * </pre>
  * A TorchScript model keeps {@code model.pt} (the traced module) instead of {@code model.safetensors}, and its
@@ -130,7 +131,7 @@ public final class ModelBundleIO {
                 return readTorchScript(source, id, h);
             }
             BaseModels.Base baseModel = h.base() == null ? null : bases.apply(h.base());
-            BertConfig bert = bertConfig(h.config(), baseModel);
+            BertConfig bert = BundleConfig.bertConfig(h.config(), baseModel);
             Map<String, HostTensor> weights = new LinkedHashMap<>();
             if (baseModel != null) {
                 weights.putAll(baseModel.weights().asMap());
@@ -199,13 +200,13 @@ public final class ModelBundleIO {
     private static Header header(Source source) throws IOException {
         byte[] configBytes = require(source, CONFIG);
         JsonNode config = parseJson(configBytes, CONFIG);
-        List<String> labels = labels(config);
+        List<String> labels = BundleConfig.labels(config);
         JsonNode tagger = config.path("tagger");
         String base = tagger.path("base").isString() ? tagger.path("base").asString() : null;
         boolean torchScript = TORCHSCRIPT.equals(tagger.path("format").asString(""));
         byte[] weightBytes = require(source, torchScript ? TorchScriptModel.MODULE : WEIGHTS);
         byte[] thresholdBytes = source.read(THRESHOLDS);
-        float[] thresholds = thresholds(labels, thresholdBytes == null ? null : parseJson(thresholdBytes, THRESHOLDS));
+        float[] thresholds = BundleConfig.thresholds(labels, thresholdBytes == null ? null : parseJson(thresholdBytes, THRESHOLDS));
         byte[] cardBytes = source.read(CARD);
         ObjectNode card = cardBytes == null ? JSON.createObjectNode() : (ObjectNode) parseJson(cardBytes, CARD);
         return new Header(config, labels, base, thresholds, card, weightBytes,
@@ -228,7 +229,7 @@ public final class ModelBundleIO {
                     ch.force(true);
                 }
             }
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(tmp, dir);
             ModelBundle written = bundle.withIdentity(bundle.id(), version);
             return written.isTorchScript() ? written.withModule(dir) : written;
         } catch (IOException e) {
@@ -249,7 +250,7 @@ public final class ModelBundleIO {
 
     static Map<String, byte[]> serialize(ModelBundle b, Function<String, BaseModels.Base> bases) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(CONFIG, JSON.writeValueAsBytes(b.isTorchScript() ? torchScriptConfigJson(b) : configJson(b)));
+        files.put(CONFIG, JSON.writeValueAsBytes(b.isTorchScript() ? BundleConfig.torchScriptConfigJson(b) : BundleConfig.configJson(b)));
         ObjectNode th = JSON.createObjectNode();
         b.thresholdMap().forEach(th::put);
         files.put(THRESHOLDS, JSON.writeValueAsBytes(th));
@@ -273,7 +274,7 @@ public final class ModelBundleIO {
         }
         ByteArrayOutputStream st = new ByteArrayOutputStream();
         try {
-            Safetensors.write(own, Map.of("format", "pt"), st);
+            Safetensors.writeCompact(own, Map.of("format", "pt"), st);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -281,131 +282,6 @@ public final class ModelBundleIO {
         files.put(TOKENIZER, b.tokenizerJson());
         files.put(CARD, JSON.writeValueAsBytes(b.card()));
         return files;
-    }
-
-    private static ObjectNode torchScriptConfigJson(ModelBundle b) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("problem_type", "multi_label_classification");
-        putLabelMaps(n, b.labels());
-        ObjectNode t = n.putObject("tagger");
-        t.put("format", TORCHSCRIPT);
-        t.put("max_tokens", b.maxTokens());
-        b.longText().writeTo(t);
-        return n;
-    }
-
-    /** Hugging Face's id2label (string keys) and label2id, in the classifier's row order. */
-    private static void putLabelMaps(ObjectNode n, List<String> labels) {
-        ObjectNode id2label = n.putObject("id2label");
-        ObjectNode label2id = n.putObject("label2id");
-        for (int i = 0; i < labels.size(); i++) {
-            id2label.put(Integer.toString(i), labels.get(i));
-            label2id.put(labels.get(i), i);
-        }
-    }
-
-    static ObjectNode configJson(ModelBundle b) {
-        BertConfig c = b.config();
-        ObjectNode n = JSON.createObjectNode();
-        n.putArray("architectures").add("BertForSequenceClassification");
-        n.put("model_type", "bert");
-        n.put("problem_type", "multi_label_classification");
-        putLabelMaps(n, b.labels());
-        n.put("vocab_size", c.vocabSize());
-        n.put("hidden_size", c.hiddenSize());
-        n.put("num_hidden_layers", c.numLayers());
-        n.put("num_attention_heads", c.numHeads());
-        n.put("intermediate_size", c.intermediateSize());
-        n.put("hidden_act", "gelu");
-        n.put("max_position_embeddings", c.maxPositions());
-        n.put("type_vocab_size", c.typeVocabSize());
-        n.put("layer_norm_eps", c.layerNormEps());
-        n.put("hidden_dropout_prob", c.hiddenDropout());
-        n.put("attention_probs_dropout_prob", c.attentionDropout());
-        ObjectNode t = n.putObject("tagger");
-        if (b.base() != null) {
-            t.put("base", b.base());
-        }
-        t.put("pooling", b.pooling().key());
-        t.put("normalize", b.normalize());
-        t.put("max_tokens", b.maxTokens());
-        b.longText().writeTo(t);
-        return n;
-    }
-
-    static List<String> labels(JsonNode config) {
-        JsonNode id2label = config.path("id2label");
-        if (!id2label.isObject() || id2label.isEmpty()) {
-            throw new ModelFormatException(CONFIG + " has no id2label");
-        }
-        TreeMap<Integer, String> byId = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : id2label.properties()) {
-            try {
-                byId.put(Integer.parseInt(e.getKey()), e.getValue().asString());
-            } catch (NumberFormatException ex) {
-                throw new ModelFormatException(CONFIG + ": id2label key '" + e.getKey() + "' is not an integer");
-            }
-        }
-        if (byId.firstKey() != 0 || byId.lastKey() != byId.size() - 1) {
-            throw new ModelFormatException(CONFIG + ": id2label ids must be 0.." + (byId.size() - 1));
-        }
-        return new ArrayList<>(byId.values());
-    }
-
-    private static BertConfig bertConfig(JsonNode n, BaseModels.Base base) {
-        BertConfig d = base != null ? base.config() : null;
-        String type = n.path("model_type").asString("bert");
-        if (!type.equals("bert")) {
-            throw new ModelFormatException("model_type '" + type + "' is not supported; supported: bert (the "
-                    + "BERT layout of BertForSequenceClassification, any size; DistilBERT, RoBERTa and others are not)");
-        }
-        String act = n.path("hidden_act").asString("gelu");
-        if (!act.equals("gelu")) {
-            throw new ModelFormatException("hidden_act '" + act + "' is not supported; supported: gelu");
-        }
-        return new BertConfig(
-                intKey(n, "vocab_size", d == null ? null : d.vocabSize()),
-                intKey(n, "hidden_size", d == null ? null : d.hiddenSize()),
-                intKey(n, "num_hidden_layers", d == null ? null : d.numLayers()),
-                intKey(n, "num_attention_heads", d == null ? null : d.numHeads()),
-                intKey(n, "intermediate_size", d == null ? null : d.intermediateSize()),
-                intKey(n, "max_position_embeddings", d == null ? null : d.maxPositions()),
-                n.path("type_vocab_size").asInt(d == null ? 2 : d.typeVocabSize()),
-                (float) n.path("layer_norm_eps").asDouble(1e-12),
-                (float) n.path("hidden_dropout_prob").asDouble(0.1),
-                (float) n.path("attention_probs_dropout_prob").asDouble(0.1));
-    }
-
-    private static int intKey(JsonNode n, String key, Integer fallback) {
-        JsonNode v = n.get(key);
-        if (v != null && v.isIntegralNumber()) {
-            return v.asInt();
-        }
-        if (fallback != null) {
-            return fallback;
-        }
-        throw new ModelFormatException(CONFIG + " lacks the integer key '" + key + "'");
-    }
-
-    static float[] thresholds(List<String> labels, JsonNode node) {
-        float[] out = new float[labels.size()];
-        Arrays.fill(out, 0.5f);
-        if (node == null) {
-            return out;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            int i = labels.indexOf(e.getKey());
-            if (i < 0) {
-                throw new ModelFormatException(THRESHOLDS + " names label '" + e.getKey() + "' that the model does not have");
-            }
-            double v = e.getValue().asDouble(Double.NaN);
-            if (!(v >= 0 && v <= 1)) {
-                throw new ModelFormatException(THRESHOLDS + ": threshold of '" + e.getKey() + "' must be in [0, 1]");
-            }
-            out[i] = (float) v;
-        }
-        return out;
     }
 
     /** Internal tensor names carry no "bert." prefix. */
@@ -430,7 +306,8 @@ public final class ModelBundleIO {
         try {
             return JSON.readTree(bytes);
         } catch (RuntimeException e) {
-            throw new ModelFormatException(file + " is not valid JSON: " + e.getMessage(), e);
+            // Never the parser's message: it quotes the file, which may not be what it claims to be.
+            throw new ModelFormatException(file + " is not valid JSON" + Json.where(e), e);
         }
     }
 

@@ -92,6 +92,11 @@ public final class ModelImporter {
         return Files.isRegularFile(dir.resolve(ModelBundleIO.CONFIG)) || Files.isRegularFile(dir.resolve(TorchScriptModel.MODULE));
     }
 
+    /** Whether the checkpoint in {@code dir} is a TorchScript model (whose module is code), without reading it. */
+    public static boolean isTorchScript(Path dir) {
+        return Files.isRegularFile(checkpointRoot(dir).resolve(TorchScriptModel.MODULE));
+    }
+
     /** Reads, checks and validates the checkpoint in {@code dir}; throws {@link ModelFormatException} when it is refused. */
     public static Result prepare(Path dir, String id, Options options) {
         Path root = checkpointRoot(dir);
@@ -170,7 +175,7 @@ public final class ModelImporter {
                 }
                 l.forEach(n -> labels.add(n.asString()));
             } else if (config != null) {
-                labels.addAll(ModelBundleIO.labels(config));
+                labels.addAll(BundleConfig.labels(config));
             } else {
                 throw new ModelFormatException("a TorchScript model needs its labels: " + TorchScriptModel.LABELS
                         + " (a JSON array, in the order of the logits) or " + ModelBundleIO.CONFIG + " with id2label");
@@ -202,7 +207,7 @@ public final class ModelImporter {
         ObjectNode card = card(ModelBundleIO.JSON.createObjectNode(), problemType, options, List.of());
         ((ObjectNode) card.get("registered")).put("format", ModelBundleIO.TORCHSCRIPT);
         ModelBundle read = new ModelBundle(id, "unwritten", null, labels,
-                ModelBundleIO.thresholds(labels, thresholdsJson), null, false, maxTokens, null,
+                BundleConfig.thresholds(labels, thresholdsJson), null, false, maxTokens, null,
                 new WeightSet(Map.of()), tokenizerJson, card, root);
         ModelBundle bundle = read.withThresholds(thresholds(read, options));
         TorchScriptModel model;

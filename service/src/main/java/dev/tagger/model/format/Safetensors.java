@@ -1,5 +1,7 @@
 package dev.tagger.model.format;
 
+import dev.tagger.io.Json;
+import dev.tagger.model.Half;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelFormatException;
 
@@ -22,7 +24,8 @@ import java.util.TreeMap;
 /**
  * The safetensors format: 8-byte little-endian header length, a JSON header naming each tensor's
  * dtype, shape and byte range, then the raw little-endian data. Reads F32, F16 and BF16 (widened to
- * float32) and skips integer buffers such as {@code position_ids}; writes F32 with names sorted, as Hugging Face's save_pretrained does.
+ * float32) and skips integer buffers such as {@code position_ids}; writes F32 with names sorted, as Hugging Face's
+ * save_pretrained does, or, compactly, F16 for each tensor whose values fp16 holds exactly.
  */
 public final class Safetensors {
 
@@ -50,7 +53,7 @@ public final class Safetensors {
         try {
             header = JSON.readTree(new String(file, 8, (int) headerLen, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new ModelFormatException("safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new ModelFormatException("safetensors header is not valid JSON" + Json.where(e), e);
         }
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : header.properties()) {
@@ -78,7 +81,7 @@ public final class Safetensors {
         try {
             header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new ModelFormatException("safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new ModelFormatException("safetensors header is not valid JSON" + Json.where(e), e);
         }
         record Entry(String name, String dtype, long[] shape, long begin, long end) {
         }
@@ -149,7 +152,7 @@ public final class Safetensors {
             case "F32" -> buf.asFloatBuffer().get(out);
             case "F16" -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = halfToFloat(buf.getShort());
+                    out[i] = Half.toFloat(buf.getShort());
                 }
             }
             default -> {
@@ -161,29 +164,26 @@ public final class Safetensors {
         return out;
     }
 
-    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short bits) {
-        int h = bits & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            if (mant == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            float v = mant * 0x1p-24f;
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-    }
-
     /** Writes float32 tensors, names sorted, header padded with spaces to a multiple of 8 bytes. */
     public static void write(Map<String, HostTensor> tensors, Map<String, String> metadata, OutputStream out)
             throws IOException {
+        write(tensors, metadata, out, false);
+    }
+
+    /**
+     * Like {@link #write}, but a tensor whose every value fp16 holds exactly (one rounded with
+     * {@link HostTensor#roundedToHalf}) is stored as F16: half the bytes, and it reads back bit for bit.
+     */
+    public static void writeCompact(Map<String, HostTensor> tensors, Map<String, String> metadata, OutputStream out)
+            throws IOException {
+        write(tensors, metadata, out, true);
+    }
+
+    private static void write(Map<String, HostTensor> tensors, Map<String, String> metadata, OutputStream out,
+                              boolean compact) throws IOException {
         TreeMap<String, HostTensor> sorted = new TreeMap<>(tensors);
+        Map<String, Boolean> half = new LinkedHashMap<>();
+        sorted.forEach((name, t) -> half.put(name, compact && Half.isExact(t.data())));
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
@@ -191,13 +191,14 @@ public final class Safetensors {
         }
         long offset = 0;
         for (Map.Entry<String, HostTensor> e : sorted.entrySet()) {
+            boolean f16 = half.get(e.getKey());
             ObjectNode n = header.putObject(e.getKey());
-            n.put("dtype", "F32");
+            n.put("dtype", f16 ? "F16" : "F32");
             var shape = n.putArray("shape");
             for (long d : e.getValue().shape()) {
                 shape.add(d);
             }
-            long len = 4L * e.getValue().data().length;
+            long len = (f16 ? 2L : 4L) * e.getValue().data().length;
             n.putArray("data_offsets").add(offset).add(offset + len);
             offset += len;
         }
@@ -210,10 +211,19 @@ public final class Safetensors {
         }
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
         out.write(h);
-        for (HostTensor t : sorted.values()) {
-            ByteBuffer b = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(t.data());
-            out.write(b.array());
+        for (Map.Entry<String, HostTensor> e : sorted.entrySet()) {
+            float[] data = e.getValue().data();
+            if (half.get(e.getKey())) {
+                ByteBuffer b = ByteBuffer.allocate(2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : data) {
+                    b.putShort(Half.fromFloat(v));
+                }
+                out.write(b.array());
+            } else {
+                ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(data);
+                out.write(b.array());
+            }
         }
     }
 }

@@ -120,15 +120,19 @@ public final class BertEncoder implements AutoCloseable {
      * @return last_hidden_state, float32 [batch, seq, hidden]
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray typeIds, boolean training) {
-        long batch = inputIds.getShape().get(0);
+        return forwardLayers(embed(inputIds, typeIds, training), attentionMask, 0, layers.length, training);
+    }
+
+    /**
+     * The embeddings' output: word + position + token type, LayerNorm, dropout when training.
+     *
+     * @return float32 [batch, seq, hidden]
+     */
+    public NDArray embed(NDArray inputIds, NDArray typeIds, boolean training) {
         long seq = inputIds.getShape().get(1);
         if (seq > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + seq + " tokens exceeds " + config.maxPositions());
         }
-        int h = config.hiddenSize();
-        Shape hidden = new Shape(h);
-        float eps = config.layerNormEps();
-
         // The slice of the position table is a new array: give it to the caller's manager, or it would
         // stay in the weights' manager for the model's lifetime (one leak per forward pass).
         NDArray positions = positionEmbeddings.get(new NDIndex(":{}", seq));
@@ -136,8 +140,28 @@ public final class BertEncoder implements AutoCloseable {
         NDArray x = Embedding.embedding(inputIds, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow()
                 .add(positions)
                 .add(Embedding.embedding(typeIds, typeEmbeddings, SparseFormat.DENSE).singletonOrThrow());
-        x = LayerNorm.layerNorm(x, hidden, embNormWeight, embNormBias, eps).singletonOrThrow();
-        x = dropout(x, config.hiddenDropout(), training);
+        x = LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), embNormWeight, embNormBias, config.layerNormEps())
+                .singletonOrThrow();
+        return dropout(x, config.hiddenDropout(), training);
+    }
+
+    /**
+     * Runs transformer layers {@code from} (inclusive) to {@code to} (exclusive) on hidden states: with a frozen
+     * lower part, a trainer computes that part's output once and runs only the layers it trains.
+     *
+     * @param states        float32 [batch, seq, hidden], the embeddings' or layer {@code from - 1}'s output
+     * @param attentionMask as for {@link #forward}
+     * @return the hidden states after layer {@code to - 1}, float32 [batch, seq, hidden]
+     */
+    public NDArray forwardLayers(NDArray states, NDArray attentionMask, int from, int to, boolean training) {
+        if (from < 0 || to > layers.length || from > to) {
+            throw new IllegalArgumentException("layers " + from + " to " + to + " of " + layers.length);
+        }
+        long batch = states.getShape().get(0);
+        long seq = states.getShape().get(1);
+        int h = config.hiddenSize();
+        Shape hidden = new Shape(h);
+        float eps = config.layerNormEps();
 
         // Additive mask, built once per batch: 0 for tokens, MASKED for padding; [batch, 1, 1, seq].
         NDArray maskAdd = attentionMask == null ? null
@@ -147,8 +171,9 @@ public final class BertEncoder implements AutoCloseable {
         int dh = config.headSize();
         // Token states are kept as a [batch * seq, hidden] matrix between attention blocks, so each
         // Linear is a single addmm (a 3-D input would run as matmul + a separate bias add).
-        x = x.reshape(batch * seq, h);
-        for (Layer layer : layers) {
+        NDArray x = states.reshape(batch * seq, h);
+        for (int i = from; i < to; i++) {
+            Layer layer = layers[i];
             NDArray qkv = Linear.linear(x, layer.qkvWeight, layer.qkvBias).singletonOrThrow()
                     .reshape(batch, seq, 3, heads, dh);
             NDArray q = qkv.get(":, :, 0").transpose(0, 2, 1, 3).mul(queryScale); // [b, heads, seq, dh]

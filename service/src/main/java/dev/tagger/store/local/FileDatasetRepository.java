@@ -25,7 +25,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -130,7 +129,7 @@ public final class FileDatasetRepository implements DatasetRepository {
         Path dir = datasets.resolve(DatasetRepository.checkId(id));
         Path doomed = tmp.resolve("deleted-" + StoreIds.timeOrdered(Instant.now()) + "-" + id);
         try {
-            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(dir, doomed);
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -215,7 +214,7 @@ public final class FileDatasetRepository implements DatasetRepository {
             }
             force(meta);
             try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.move(staging, target);
             } catch (FileAlreadyExistsException e) {
                 throw new IOException("dataset id collision: " + id, e);
             }

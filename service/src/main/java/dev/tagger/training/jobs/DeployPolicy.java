@@ -1,18 +1,17 @@
 package dev.tagger.training.jobs;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Locale;
 
 /** What a successful job does with its model. */
 public enum DeployPolicy {
-    /** Only store it; deploy it later with POST /models/{id}/deploy. */
-    @JsonProperty("never") NEVER,
+    /** Only store it; it can be deployed later. */
+    NEVER,
     /** Serve it when its macro-F1 beats the served model's on the same validation data. */
-    @JsonProperty("if_better") IF_BETTER,
+    IF_BETTER,
     /** Serve it. */
-    @JsonProperty("always") ALWAYS;
+    ALWAYS;
 
+    /** never, if_better or always: how requests, responses and job files spell it. */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

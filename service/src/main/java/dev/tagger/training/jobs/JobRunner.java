@@ -1,91 +1,87 @@
 package dev.tagger.training.jobs;
 
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.datasets.Example;
 import dev.tagger.serving.ServiceUnavailableException;
+import dev.tagger.training.jobs.JobEvents.JobEvent;
+import dev.tagger.training.jobs.JobEvents.Kind;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
+import java.time.Clock;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * The job queue and the one thread that runs jobs, one at a time (PyTorch's gradient collector is process-wide).
- * Admission is bounded: a job beyond {@code tagger.training.queue-capacity} waiting jobs is refused with 429.
- * A cancel removes a queued job at once and stops a running one at its next step. Listeners (the SSE streams)
- * hear every change, progress throttled to a few updates a second, on a thread of their own so that a slow client
- * never slows training.
+ * Runs the queued jobs, one at a time (PyTorch's gradient collector is process-wide), on one thread that claims
+ * the oldest QUEUED job from the {@link JobRepository}. Admission is bounded: a job beyond
+ * {@code tagger.training.queue-capacity} waiting jobs is refused with 429. A cancel ends a queued job at once and
+ * stops a running one at its next step. Every change is persisted through the repository and published to the
+ * {@link JobEvents}.
+ * <p>
+ * At start, a job the repository shows RUNNING with no runner ({@link JobRepository#abandoned}) was left so by a
+ * stop or a crash: it ends FAILED with the reason {@link TrainJob#INTERRUPTED} (its partial training is lost; no
+ * half-written model exists, bundles are written atomically). QUEUED jobs had not started: they run again, in the
+ * order they were submitted.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
-    private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
-    /** A change of a job: {@code kind} is status, progress or epoch. */
-    public record JobEvent(String kind, TrainJob job) {
-    }
-
-    private final JobStore store;
+    private final JobRepository jobs;
     private final JobExecutor executor;
+    private final JobEvents events;
     private final TrainingMetrics metrics;
+    private final ActiveJobs active;
     private final int capacity;
-    private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    private final Map<String, List<Consumer<JobEvent>>> listeners = new ConcurrentHashMap<>();
-    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "train-events");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile Execution running;
+    private final Clock clock;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile RunningJob running;
     private volatile boolean stopping;
     private Thread thread;
 
-    public JobRunner(JobStore store, JobExecutor executor, TrainingMetrics metrics, TaggerProperties props) {
-        this.store = store;
+    @Autowired
+    public JobRunner(JobRepository jobs, JobExecutor executor, JobEvents events, TrainingMetrics metrics,
+                     ActiveJobs active, TaggerProperties props) {
+        this(jobs, executor, events, metrics, active, props.training().queueCapacity(), Clock.systemUTC());
+    }
+
+    JobRunner(JobRepository jobs, JobExecutor executor, JobEvents events, TrainingMetrics metrics, ActiveJobs active,
+              int capacity, Clock clock) {
+        this.jobs = jobs;
         this.executor = executor;
+        this.events = events;
         this.metrics = metrics;
-        this.capacity = props.training().queueCapacity();
+        this.active = active;
+        this.capacity = capacity;
+        this.clock = clock;
     }
 
     /**
-     * Queues a job.
+     * Queues a planned job.
      *
-     * @param examples examples sent with the job, or null when it trains on a stored dataset
      * @throws ServiceUnavailableException (429) when the queue is full
      */
-    public TrainJob submit(TrainSpec spec, List<Example> examples) {
+    public TrainJob submit(TrainPlanner.Plan plan) {
         TrainJob job;
         synchronized (this) {
-            long waiting = store.count(JobStatus.QUEUED);
+            long waiting = jobs.count(JobStatus.QUEUED);
             if (waiting >= capacity) {
                 throw new ServiceUnavailableException(ServiceUnavailableException.Reason.OVERLOADED,
                         "the training queue holds " + waiting + " waiting job(s), its capacity; retry when one has "
                                 + "started", 60);
             }
-            job = TrainJob.queued(store.newId(), store.clock().instant(), spec);
-            if (examples != null) {
-                store.saveExamples(job.id(), examples);
-            }
-            store.save(job);
-            queue.add(job.id());
+            job = TrainJob.queued(TrainJob.newId(clock.instant()), clock.instant(), plan.spec());
+            jobs.create(job, plan.examples());
         }
-        publish("status", job);
+        events.publish(new JobEvent(Kind.STATUS, job));
+        wake.release();
         return job;
     }
 
@@ -95,22 +91,13 @@ public class JobRunner implements SmartLifecycle {
      * @throws IllegalStateException when the job has already ended
      */
     public TrainJob cancel(String id) {
-        TrainJob job = store.update(id, j -> {
-            if (j.status().isFinal()) {
-                throw new IllegalStateException("job " + id + " has already ended: " + j.status());
-            }
-            return j.status() == JobStatus.QUEUED
-                    ? j.finished(JobStatus.CANCELLED, store.clock().instant(), null, "cancelled before it started")
-                    : j.withCancelRequested();
-        }, true);
+        TrainJob job = jobs.update(id, j -> j.cancelled(clock.instant()));
         if (job.status() == JobStatus.CANCELLED) {
-            queue.remove(id);
-            store.deleteExamples(id);
-            publish("status", job);
+            events.publish(new JobEvent(Kind.STATUS, job));
         } else {
-            Execution e = running;
-            if (e != null && e.id.equals(id)) {
-                e.stop(JobStatus.CANCELLED, "cancelled on request");
+            RunningJob r = running;
+            if (r != null && r.id().equals(id)) {
+                r.stop(JobStatus.CANCELLED, "cancelled on request");
             }
         }
         return job;
@@ -118,53 +105,29 @@ public class JobRunner implements SmartLifecycle {
 
     /** Datasets that queued or running jobs read: they must not be deleted under them. */
     public Set<String> datasetsInUse() {
-        return active().flatMap(j -> Stream.of(j.request().trainingData().datasetId(),
-                j.request().validationData().datasetId())).filter(Objects::nonNull).collect(Collectors.toSet());
+        return active.datasetsInUse();
     }
 
-    /** Models that queued or running jobs start from: they must not be deleted under them. */
-    public Set<String> modelsInUse() {
-        return active().map(j -> j.request().base()).collect(Collectors.toSet());
-    }
-
-    private Stream<TrainJob> active() {
-        return store.list().stream().filter(j -> !j.status().isFinal());
-    }
-
-    /** Hears every change of the job until {@link #unsubscribe}, starting with the job as it is now. */
-    public void subscribe(String id, Consumer<JobEvent> listener) {
-        listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
-        store.get(id).ifPresent(now -> delivery.execute(() -> listener.accept(new JobEvent("status", now))));
-    }
-
-    public void unsubscribe(String id, Consumer<JobEvent> listener) {
-        listeners.computeIfPresent(id, (k, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
-    }
-
-    private void publish(String kind, TrainJob job) {
-        List<Consumer<JobEvent>> list = listeners.get(job.id());
-        if (list == null) {
-            return;
+    /** Ends the jobs that a stop or a crash left RUNNING with no runner; returns how many. */
+    int recover() {
+        int recovered = 0;
+        for (TrainJob j : jobs.abandoned(clock.instant())) {
+            jobs.update(j.id(), x -> x.status() == JobStatus.RUNNING
+                    ? x.finished(JobStatus.FAILED, clock.instant(), null, TrainJob.INTERRUPTED) : x);
+            log.warn("job {} was running when the service stopped; it is marked FAILED", j.id());
+            recovered++;
         }
-        JobEvent event = new JobEvent(kind, job);
-        delivery.execute(() -> {
-            for (Consumer<JobEvent> l : list) {
-                try {
-                    l.accept(event);
-                } catch (RuntimeException e) {
-                    log.debug("a listener of job {} failed: {}", job.id(), e.toString());
-                }
-            }
-        });
+        long queued = jobs.count(JobStatus.QUEUED);
+        if (queued > 0) {
+            log.info("{} job(s) were queued when the service stopped; they are queued again", queued);
+        }
+        return recovered;
     }
 
     @Override
     public void start() {
         stopping = false;
-        store.queuedAtStart().forEach(queue::add);
+        recover();
         thread = new Thread(this::loop, "train-runner");
         thread.setDaemon(true);
         thread.start();
@@ -172,34 +135,35 @@ public class JobRunner implements SmartLifecycle {
 
     private void loop() {
         while (!stopping) {
-            String id;
+            TrainJob next = jobs.claimNext(clock.instant()).orElse(null);
+            if (next != null) {
+                run(next);
+                continue;
+            }
             try {
-                // Polling rather than interrupting to stop: an interrupt would also break the job's file writes.
-                id = queue.poll(1, TimeUnit.SECONDS);
+                // Waiting rather than interrupting to stop: an interrupt would also break the job's file writes.
+                wake.tryAcquire(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 return;
-            }
-            if (id != null) {
-                run(id);
             }
         }
     }
 
-    private void run(String id) {
-        Execution e = new Execution(id);
-        running = e;
+    private void run(TrainJob job) {
+        RunningJob r = new RunningJob(job.id(), jobs, events, metrics);
+        running = r;
         long t0 = System.nanoTime();
-        // Only a job still QUEUED starts: a cancel may have ended it since it was taken from the queue.
-        TrainJob job = store.update(id, j -> j.status() == JobStatus.QUEUED ? j.started(store.clock().instant()) : j,
-                true);
-        if (job.status() != JobStatus.RUNNING) {
-            running = null;
-            return;
+        // A cancel or a stop that came between the claim and now found no running job to stop: catch up on it.
+        if (jobs.find(job.id()).map(TrainJob::cancelRequested).orElse(false)) {
+            r.stop(JobStatus.CANCELLED, "cancelled on request");
         }
-        publish("status", job);
+        if (stopping) {
+            r.stop(JobStatus.FAILED, "interrupted by a shutdown");
+        }
+        events.publish(new JobEvent(Kind.STATUS, job));
         JobStatus end;
         try {
-            TrainJob.Result result = executor.execute(job, e);
+            TrainJob.Result result = executor.execute(job, r);
             end = JobStatus.SUCCEEDED;
             metrics.succeeded(result.metrics().at("/validation/macro_f1").asDouble());
             finish(job.id(), end, result, null);
@@ -214,107 +178,23 @@ public class JobRunner implements SmartLifecycle {
             finish(job.id(), end, null, why);
         } finally {
             running = null;
-            store.deleteExamples(job.id());
         }
         metrics.duration(end.name().toLowerCase(Locale.ROOT), System.nanoTime() - t0);
     }
 
     private void finish(String id, JobStatus end, TrainJob.Result result, String why) {
-        TrainJob done = store.update(id, j -> j.finished(end, store.clock().instant(), result, why), true);
-        publish("status", done);
-    }
-
-    /** The running job's side of {@link JobControl}: progress into the store and to listeners, and the stop flag. */
-    private final class Execution implements JobControl {
-        private final String id;
-        private volatile JobStatus stopAs;
-        private volatile String stopReason;
-        private long phaseStart = System.nanoTime();
-        private long phaseUnits;
-        private long lastPublished;
-
-        Execution(String id) {
-            this.id = id;
-        }
-
-        void stop(JobStatus status, String reason) {
-            stopReason = reason;
-            stopAs = status;
-        }
-
-        @Override
-        public void checkpoint() {
-            JobStatus s = stopAs;
-            if (s != null) {
-                throw new JobStoppedException(s, stopReason);
-            }
-        }
-
-        @Override
-        public void phase(String phase) {
-            phaseStart = System.nanoTime();
-            phaseUnits = 0;
-            progress(TrainJob.Progress.phase(phase), true);
-        }
-
-        @Override
-        public void encoded(int done, int total) {
-            double rate = rate(done);
-            progress(new TrainJob.Progress("encoding", null, null, null, null, null, done, total, round(rate),
-                    eta(total - done, rate)), done == total);
-        }
-
-        @Override
-        public void step(int epoch, int epochs, long step, long totalSteps, float loss, int examples) {
-            metrics.step(examples, loss);
-            phaseUnits += examples;
-            double rate = rate(phaseUnits);
-            double perStep = (System.nanoTime() - phaseStart) / 1e9 / step;
-            progress(new TrainJob.Progress("training", epoch, epochs, step, totalSteps, round(loss), null, null,
-                    round(rate), Math.round(perStep * (totalSteps - step))), step == totalSteps);
-        }
-
-        @Override
-        public void baseline(TrainJob.Scores scores) {
-            TrainJob j = store.update(id, job -> job.withBaseline(scores), true);
-            publish("progress", j);
-        }
-
-        @Override
-        public void epoch(TrainJob.EpochReport report) {
-            TrainJob j = store.update(id, job -> job.withEpoch(report), true);
-            publish("epoch", j);
-        }
-
-        private void progress(TrainJob.Progress p, boolean always) {
-            TrainJob j = store.update(id, job -> job.withProgress(p), false);
-            long now = System.nanoTime();
-            if (always || now - lastPublished >= PROGRESS_EVERY_NANOS) {
-                lastPublished = now;
-                publish("progress", j);
-            }
-        }
-
-        private double rate(long units) {
-            return units / Math.max((System.nanoTime() - phaseStart) / 1e9, 1e-9);
-        }
-
-        private Long eta(long unitsLeft, double rate) {
-            return rate > 0 ? Math.round(unitsLeft / rate) : null;
-        }
-
-        private double round(double v) {
-            return Math.round(v * 10000) / 10000.0;
-        }
+        TrainJob done = jobs.update(id, j -> j.finished(end, clock.instant(), result, why));
+        events.publish(new JobEvent(Kind.STATUS, done));
     }
 
     @Override
     public void stop() {
         stopping = true;
-        Execution e = running;
-        if (e != null) {
-            e.stop(JobStatus.FAILED, "interrupted by a shutdown");
+        RunningJob r = running;
+        if (r != null) {
+            r.stop(JobStatus.FAILED, "interrupted by a shutdown");
         }
+        wake.release();
         if (thread != null) {
             try {
                 thread.join(30_000);
@@ -322,7 +202,6 @@ public class JobRunner implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        delivery.shutdown();
     }
 
     @Override

@@ -1,33 +1,39 @@
 package dev.tagger.training.jobs;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tagger.io.StoreIds;
+
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.annotation.JsonNaming;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A training job as the API shows it and its file keeps it. Immutable: every change makes a new value.
+ * A training job. Immutable: every change makes a new value. How the API shows it and how a repository keeps it
+ * are their own records (api/, store/), so this type can change without changing either.
  *
  * @param cancelRequested a cancel was asked for while the job ran (it stops at its next step)
- * @param request         what the job was asked to do
+ * @param request         what the job was asked to do, fully resolved
  * @param progress        where a running job is (absent once it has ended)
  * @param baseline        the starting model's validation scores, before any training
  * @param epochs          validation scores after each epoch
  * @param result          the model made, its metrics and what was done with it (SUCCEEDED only)
  * @param error           why the job failed or was cancelled
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainJob(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
                        boolean cancelRequested, TrainSpec request, Progress progress, Scores baseline,
                        List<EpochReport> epochs, Result result, String error) {
 
+    /** Why a job left RUNNING by a stop or a crash ends FAILED when the service starts again. */
+    public static final String INTERRUPTED = "interrupted by a restart";
+
     public TrainJob {
         epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    }
+
+    /** A new, time-ordered job id: base-36 milliseconds, a dash, 6 random base-36 characters. */
+    public static String newId(Instant now) {
+        return StoreIds.timeOrdered(now);
     }
 
     public static TrainJob queued(String id, Instant now, TrainSpec request) {
@@ -42,6 +48,20 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
     public TrainJob finished(JobStatus end, Instant now, Result newResult, String why) {
         return new TrainJob(id, end, createdAt, startedAt, now, cancelRequested, request, null, baseline, epochs,
                 newResult, why);
+    }
+
+    /**
+     * The job once a cancel is asked for: a queued one ends CANCELLED now, a running one is flagged and stops at
+     * its next step.
+     *
+     * @throws IllegalStateException when the job has already ended
+     */
+    public TrainJob cancelled(Instant now) {
+        if (status.isFinal()) {
+            throw new IllegalStateException("job " + id + " has already ended: " + status);
+        }
+        return status == JobStatus.QUEUED ? finished(JobStatus.CANCELLED, now, null, "cancelled before it started")
+                : withCancelRequested();
     }
 
     public TrainJob withCancelRequested() {
@@ -68,13 +88,11 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
 
     /**
      * @param phase             starting, loading, encoding (head only: the frozen encoder runs once over every text),
-     *                          evaluating, training, writing, deploying
+     *                          evaluating, training, writing, comparing, deploying
      * @param textsEncoded      texts encoded so far (encoding phase)
      * @param examplesPerSecond training examples (or, while encoding, texts) per second in this phase
      * @param etaSeconds        estimated seconds left in this phase
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Progress(String phase, Integer epoch, Integer epochs, Long step, Long totalSteps, Double loss,
                            Integer textsEncoded, Integer textsToEncode, Double examplesPerSecond, Long etaSeconds) {
         public static Progress phase(String phase) {
@@ -83,11 +101,9 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
     }
 
     /** Validation scores with per-label thresholds tuned on the validation data; loss is the mean BCE. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Scores(double macroF1, double microF1, double loss) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EpochReport(int epoch, double trainLoss, Scores validation, double seconds) {
     }
 
@@ -96,7 +112,6 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
      * @param timings    where the time went
      * @param deployment what the deploy policy decided
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Result(String modelId, String modelVersion, JsonNode metrics, Timings timings,
                          Deployment deployment) {
     }
@@ -107,8 +122,6 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
      * @param textsPerSecondEncoding texts per second while encoding (head only)
      * @param examplesPerSecond      training examples per second over the optimizer steps
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Timings(Double encodeSeconds, double trainSeconds, Double textsPerSecondEncoding,
                           double examplesPerSecond, double totalSeconds) {
     }
@@ -117,8 +130,6 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
      * @param candidateMacroF1 the new model's macro-F1 (cross-fitted thresholds) on the validation data
      * @param servingMacroF1   the served model's, same data and procedure (a label it lacks scores 0)
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Deployment(DeployPolicy policy, boolean deployed, String reason, Double candidateMacroF1,
                              String servingModelId, Double servingMacroF1) {
     }

@@ -33,6 +33,14 @@ public record TrainMode(int topLayers) {
         throw new IllegalArgumentException("'" + value + "' is not a training mode; use head, top_layers:N or all");
     }
 
+    /**
+     * Reads a mode written by {@link #toString()} (a stored job), without a bound on N: the bound was checked when
+     * the job was planned.
+     */
+    public static TrainMode fromKey(String key) {
+        return parse(key, Integer.MAX_VALUE);
+    }
+
     public boolean headOnly() {
         return topLayers == 0;
     }

@@ -7,9 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.time.Clock;
-
-/** Wires the training side: the job store under tagger.store.dir, the dataset upload limits, the meters. */
+/** Wires the training side: the dataset upload limits, the meters. */
 @Configuration(proxyBeanMethods = false)
 public class TrainingConfig {
 
@@ -20,12 +18,7 @@ public class TrainingConfig {
     }
 
     @Bean
-    JobStore jobStore(TaggerProperties props) {
-        return new JobStore(props.store().dir(), Clock.systemUTC());
-    }
-
-    @Bean
-    TrainingMetrics trainingMetrics(MeterRegistry registry, JobStore store) {
-        return new TrainingMetrics(registry, store);
+    TrainingMetrics trainingMetrics(MeterRegistry registry, JobRepository jobs) {
+        return new TrainingMetrics(registry, jobs);
     }
 }

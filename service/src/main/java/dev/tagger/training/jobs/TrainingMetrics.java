@@ -27,10 +27,10 @@ public final class TrainingMetrics {
     private final AtomicReference<Double> loss = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> lastMacroF1 = new AtomicReference<>(Double.NaN);
 
-    public TrainingMetrics(MeterRegistry registry, JobStore store) {
+    public TrainingMetrics(MeterRegistry registry, JobRepository jobs) {
         this.registry = registry;
         for (JobStatus s : JobStatus.values()) {
-            Gauge.builder("tagger.training.jobs", store, st -> st.count(s)).description("Training jobs by state")
+            Gauge.builder("tagger.training.jobs", jobs, j -> j.count(s)).description("Training jobs by state")
                     .tag("state", s.name().toLowerCase(Locale.ROOT)).register(registry);
         }
         examples = Counter.builder("tagger.training.examples")

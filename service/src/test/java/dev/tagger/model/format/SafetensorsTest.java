@@ -1,5 +1,6 @@
 package dev.tagger.model.format;
 
+import dev.tagger.model.Half;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelFormatException;
 import dev.tagger.model.WeightSet;
@@ -45,11 +46,56 @@ class SafetensorsTest {
 
     @Test
     void halfPrecisionEdgeCases() {
-        assertThat(Safetensors.halfToFloat((short) 0x7BFF)).isEqualTo(65504f);
-        assertThat(Safetensors.halfToFloat((short) 0x0001)).isEqualTo(5.9604645e-8f);
-        assertThat(Safetensors.halfToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
-        assertThat(Float.isNaN(Safetensors.halfToFloat((short) 0x7E00))).isTrue();
-        assertThat(Safetensors.halfToFloat((short) 0x8000)).isEqualTo(-0f);
+        assertThat(Half.toFloat((short) 0x7BFF)).isEqualTo(65504f);
+        assertThat(Half.toFloat((short) 0x0001)).isEqualTo(5.9604645e-8f);
+        assertThat(Half.toFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(Float.isNaN(Half.toFloat((short) 0x7E00))).isTrue();
+        assertThat(Half.toFloat((short) 0x8000)).isEqualTo(-0f);
+    }
+
+    @Test
+    void everyHalfValueSurvivesARoundTripAndFloatsRoundToTheNearestEven() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            float f = Half.toFloat((short) bits);
+            if (!Float.isNaN(f)) {
+                assertThat(Half.fromFloat(f) & 0xffff).as("half %04x", bits).isEqualTo(bits);
+            } else {
+                assertThat(Float.isNaN(Half.toFloat(Half.fromFloat(f)))).isTrue();
+            }
+        }
+        float oneUlp = 0x1p-10f; // fp16's spacing just above 1
+        assertThat(Half.round(1f + oneUlp / 2)).isEqualTo(1f);                       // tie: to even (1.0)
+        assertThat(Half.round(1f + 3 * oneUlp / 2)).isEqualTo(1f + 2 * oneUlp);      // tie: to even (1 + 2 ulp)
+        assertThat(Half.round(1f + oneUlp * 0.51f)).isEqualTo(1f + oneUlp);
+        assertThat(Half.round(65520f)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(Half.round(65519f)).isEqualTo(65504f);
+        assertThat(Half.round(0x1p-25f)).isEqualTo(0f);                               // tie with 0: to even
+        assertThat(Half.round(0x1.01p-25f)).isEqualTo(0x1p-24f);                      // smallest subnormal
+        assertThat(Half.round(3 * 0x1p-25f)).isEqualTo(2 * 0x1p-24f);                 // subnormal tie: to even
+        assertThat(Half.round(1e-10f)).isEqualTo(0f);
+        assertThat(Half.round(-2.5f)).isEqualTo(-2.5f);
+    }
+
+    @Test
+    void writesCompactlyAsF16OnlyTheTensorsFp16HoldsExactly() throws Exception {
+        Map<String, HostTensor> in = new LinkedHashMap<>();
+        in.put("exact", new HostTensor(new long[] {3}, new float[] {0.5f, -1.25f, Half.round(0.1f)}));
+        in.put("inexact", new HostTensor(new long[] {2}, new float[] {0.1f, 1f}));
+        in.put("rounded", new HostTensor(new long[] {2}, new float[] {0.1f, 3.14159f}).roundedToHalf());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Safetensors.writeCompact(in, Map.of("format", "pt"), out);
+        byte[] bytes = out.toByteArray();
+        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        assertThat(header).contains("\"exact\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}")
+                .contains("\"inexact\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[6,14]}")
+                .contains("\"rounded\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[14,18]}");
+        assertThat(bytes.length).isEqualTo(8 + headerLen + 18);
+        assertThat(Safetensors.read(new ByteArrayInputStream(bytes))).isEqualTo(in);
+
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        Safetensors.write(in, Map.of(), plain);
+        assertThat(new String(plain.toByteArray(), StandardCharsets.UTF_8)).doesNotContain("F16");
     }
 
     @Test

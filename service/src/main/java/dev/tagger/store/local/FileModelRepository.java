@@ -1,5 +1,7 @@
-package dev.tagger.catalog;
+package dev.tagger.store.local;
 
+import dev.tagger.catalog.ModelCatalog;
+import dev.tagger.catalog.ModelRepository;
 import dev.tagger.io.AtomicFiles;
 import dev.tagger.io.Json;
 import dev.tagger.model.ModelBundle;
@@ -18,50 +20,37 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
- * The models the service knows: the default one (inside the jar, or {@code tagger.model.dir}) and those trained
- * here, kept on disk, plus which of them is served:
+ * Model bundles and the served-version pointer in files:
  * <pre>
- *   &lt;store&gt;/models/&lt;id&gt;/   one bundle per trained model, written atomically (a hidden temporary directory
- *                        renamed into place; temporaries left by a crash are removed at start)
+ *   &lt;store&gt;/models/&lt;id&gt;/   one bundle per model, written atomically (a hidden temporary directory renamed
+ *                        into place; temporaries left by a crash are removed at start)
  *   &lt;store&gt;/serving.json  the model deployed last, so that a restart serves it again
  * </pre>
  * Bundles never change once written, so their summaries are cached.
  */
-public final class ModelStore {
+public final class FileModelRepository implements ModelRepository {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Logger log = LoggerFactory.getLogger(FileModelRepository.class);
     private static final String SERVING_FILE = "serving.json";
 
     private final Path models;
     private final Path servingFile;
-    private final String defaultId;
-    private final ModelBundleIO.Source defaultSource;
     private final Map<String, ModelBundleIO.Summary> summaries = new ConcurrentHashMap<>();
 
-    /**
-     * @param storeDir      the writable store root
-     * @param defaultId     the default model's id
-     * @param defaultSource where the default model's files are
-     */
-    public ModelStore(Path storeDir, String defaultId, ModelBundleIO.Source defaultSource) {
+    /** @param storeDir the writable store root */
+    public FileModelRepository(Path storeDir) {
         Path root = storeDir.toAbsolutePath().normalize();
         this.models = root.resolve("models");
         this.servingFile = root.resolve(SERVING_FILE);
-        this.defaultId = defaultId;
-        this.defaultSource = defaultSource;
         try {
             Files.createDirectories(models);
             int removed = AtomicFiles.removeTemporaries(models) + AtomicFiles.removeTemporaries(root);
@@ -73,26 +62,13 @@ public final class ModelStore {
         }
     }
 
-    /** Ids are 1 to 64 of {@code [A-Za-z0-9_.-]}, not starting with a dot: they can name nothing outside the store. */
-    public static boolean validId(String id) {
-        return id != null && ID.matcher(id).matches();
-    }
-
-    public String defaultId() {
-        return defaultId;
-    }
-
-    public boolean isDefault(String id) {
-        return defaultId.equals(id);
-    }
-
-    /** The default model first, then the stored ones, newest first. Unreadable bundles are skipped with a warning. */
+    @Override
     public List<ModelBundleIO.Summary> list() {
         List<ModelBundleIO.Summary> stored = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(models, Files::isDirectory)) {
             for (Path dir : dirs) {
                 String id = dir.getFileName().toString();
-                if (validId(id) && !isDefault(id)) {
+                if (ModelCatalog.validId(id)) {
                     try {
                         stored.add(summary(id));
                     } catch (RuntimeException e) {
@@ -103,16 +79,12 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + models, e);
         }
-        stored.sort(Comparator.comparing((ModelBundleIO.Summary s) -> s.card().path("created").asString(""))
-                .reversed().thenComparing(ModelBundleIO.Summary::id));
-        List<ModelBundleIO.Summary> out = new ArrayList<>();
-        out.add(summary(defaultId));
-        out.addAll(stored);
-        return out;
+        return stored;
     }
 
+    @Override
     public Optional<ModelBundleIO.Summary> find(String id) {
-        if (!validId(id) || !(isDefault(id) || Files.isDirectory(models.resolve(id)))) {
+        if (!ModelCatalog.validId(id) || !Files.isDirectory(models.resolve(id))) {
             return Optional.empty();
         }
         return Optional.of(summary(id));
@@ -122,7 +94,7 @@ public final class ModelStore {
         return summaries.computeIfAbsent(id, k -> ModelBundleIO.summarize(source(k), k));
     }
 
-    /** Reads the whole bundle (weights included). */
+    @Override
     public ModelBundle load(String id) {
         if (find(id).isEmpty()) {
             throw new ModelNotFoundException(id);
@@ -131,20 +103,20 @@ public final class ModelStore {
     }
 
     private ModelBundleIO.Source source(String id) {
-        return isDefault(id) ? defaultSource : ModelBundleIO.directory(models.resolve(id));
+        return ModelBundleIO.directory(models.resolve(id));
     }
 
-    /** Writes a new model under its id, atomically; returns it with its content version. */
+    @Override
     public ModelBundle add(ModelBundle bundle) {
-        if (!validId(bundle.id()) || isDefault(bundle.id())) {
+        if (!ModelCatalog.validId(bundle.id())) {
             throw new IllegalArgumentException("cannot store a model under the id '" + bundle.id() + "'");
         }
         return ModelBundleIO.write(bundle, models.resolve(bundle.id()), BaseModels::builtin);
     }
 
-    /** Bytes the stored model's files take on disk (0 for the default model, which lives in the jar or elsewhere). */
-    public long sizeOnDisk(String id) {
-        if (!validId(id) || isDefault(id)) {
+    @Override
+    public long sizeInBytes(String id) {
+        if (!ModelCatalog.validId(id)) {
             return 0;
         }
         try (var files = Files.walk(models.resolve(id))) {
@@ -154,14 +126,14 @@ public final class ModelStore {
         }
     }
 
-    /** Deletes a stored model; false when there is none with this id. The caller checks that it is not served. */
+    @Override
     public boolean delete(String id) {
-        if (!validId(id) || isDefault(id)) {
+        if (!ModelCatalog.validId(id)) {
             return false;
         }
         Path doomed = models.resolve("." + id + AtomicFiles.TEMP_INFIX + "deleted-" + UUID.randomUUID());
         try {
-            Files.move(models.resolve(id), doomed, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(models.resolve(id), doomed);
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
@@ -176,47 +148,30 @@ public final class ModelStore {
         return true;
     }
 
-    /** The id of the model deployed last (the default when none was). */
-    public String servingId() {
+    @Override
+    public Optional<ServedVersion> served() {
         try {
             JsonNode n = Json.FILES.readTree(Files.readAllBytes(servingFile));
-            String id = n.path("id").asString("");
-            if (validId(id)) {
-                return id;
-            }
-            log.warn("{} names no valid model id; the default model is served", servingFile);
+            Instant at = n.hasNonNull("deployed_at") ? Instant.parse(n.get("deployed_at").asString()) : null;
+            return Optional.of(new ServedVersion(n.path("id").asString(""), n.path("version").asString(null), at));
         } catch (NoSuchFileException e) {
-            // nothing deployed yet
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             log.warn("cannot read {} ({}); the default model is served", servingFile, e.getMessage());
+            return Optional.empty();
         }
-        return defaultId;
     }
 
-    /** Records which model is served, so that a restart serves it again. */
-    public void markServing(String id, String version) {
+    @Override
+    public void markServed(ServedVersion served) {
         ObjectNode n = Json.FILES.createObjectNode();
-        n.put("id", id);
-        n.put("version", version);
-        n.put("deployed_at", Instant.now().toString());
+        n.put("id", served.id());
+        n.put("version", served.version());
+        n.put("deployed_at", served.deployedAt().toString());
         try {
             AtomicFiles.write(servingFile, Json.FILES.writeValueAsBytes(n));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the served model in " + servingFile, e);
         }
-    }
-
-    /** The model to serve at start: the one deployed last, or the default (with a warning) when it cannot be read. */
-    public ModelBundle loadServing() {
-        String id = servingId();
-        if (!isDefault(id)) {
-            try {
-                return load(id);
-            } catch (RuntimeException e) {
-                log.warn("the deployed model '{}' cannot be loaded ({}); serving the default model '{}' instead",
-                        id, e.getMessage(), defaultId);
-            }
-        }
-        return load(defaultId);
     }
 }

@@ -1,5 +1,7 @@
-package dev.tagger.catalog;
+package dev.tagger.store.local;
 
+import dev.tagger.catalog.DefaultModel;
+import dev.tagger.catalog.ModelVersions;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.ModelNotFoundException;
@@ -24,7 +26,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ModelStoreTest {
+/** Model versions kept in files: the default model beside the stored ones, and the served-version pointer. */
+class FileModelRepositoryTest {
 
     @TempDir
     Path tmp;
@@ -40,18 +43,19 @@ class ModelStoreTest {
                 "{}".getBytes(StandardCharsets.UTF_8), card);
     }
 
-    private ModelStore open() {
-        return new ModelStore(tmp.resolve("store"), "default-model", ModelBundleIO.directory(tmp.resolve("default")));
+    private ModelVersions open() {
+        return new ModelVersions(new FileModelRepository(tmp.resolve("store")),
+                new DefaultModel("default-model", ModelBundleIO.directory(tmp.resolve("default"))));
     }
 
-    private ModelStore withDefault() {
+    private ModelVersions withDefault() {
         ModelBundleIO.write(toy("default-model", "2020-01-01T00:00:00Z"), tmp.resolve("default"), BaseModels::builtin);
         return open();
     }
 
     @Test
     void listsTheDefaultModelFirstThenTrainedModelsNewestFirst() {
-        ModelStore store = withDefault();
+        ModelVersions store = withDefault();
         ModelBundle older = store.add(toy("m-older", "2025-01-01T00:00:00Z"));
         store.add(toy("m-newer", "2025-02-01T00:00:00Z"));
 
@@ -66,7 +70,7 @@ class ModelStoreTest {
 
     @Test
     void aTorchScriptBundleKeepsItsModuleAndReadsBackFromTheStore() throws Exception {
-        ModelStore store = withDefault();
+        ModelVersions store = withDefault();
         Path src = TinyBert.fixture("tiny-bert-torchscript");
         List<String> labels = List.of(TinyBert.LABELS);
         ModelBundle ts = new ModelBundle("ts", "unwritten", null, labels, new float[] {0.5f, 0.6f, 0.5f}, null, false,
@@ -97,7 +101,7 @@ class ModelStoreTest {
         Path leftover = tmp.resolve("store/.serving.json.tmp-99");
         Files.writeString(leftover, "{");
 
-        ModelStore store = open();
+        ModelVersions store = open();
 
         assertThat(store.list()).extracting(ModelBundleIO.Summary::id).containsExactly("default-model");
         assertThat(half).doesNotExist();
@@ -108,20 +112,23 @@ class ModelStoreTest {
 
     @Test
     void theDeployedModelIsServedAgainAfterARestart() {
-        ModelStore store = withDefault();
+        ModelVersions store = withDefault();
         ModelBundle m = store.add(toy("m-1", "2025-01-01T00:00:00Z"));
         assertThat(store.servingId()).isEqualTo("default-model");
 
         store.markServing(m.id(), m.version());
 
-        ModelStore restarted = open();
+        ModelVersions restarted = open();
         assertThat(restarted.servingId()).isEqualTo("m-1");
         assertThat(restarted.loadServing().id()).isEqualTo("m-1");
+        FileModelRepository files = new FileModelRepository(tmp.resolve("store"));
+        assertThat(files.served().orElseThrow().version()).isEqualTo(m.version());
+        assertThat(files.served().orElseThrow().deployedAt()).isNotNull();
     }
 
     @Test
     void aDeployedModelThatCannotBeReadFallsBackToTheDefault() throws Exception {
-        ModelStore store = withDefault();
+        ModelVersions store = withDefault();
         ModelBundle m = store.add(toy("m-1", "2025-01-01T00:00:00Z"));
         store.markServing(m.id(), m.version());
         Files.writeString(tmp.resolve("store/models/m-1/" + ModelBundleIO.WEIGHTS), "not safetensors");
@@ -130,11 +137,12 @@ class ModelStoreTest {
 
         Files.writeString(tmp.resolve("store/serving.json"), "{ not json");
         assertThat(open().loadServing().id()).isEqualTo("default-model");
+        assertThat(new FileModelRepository(tmp.resolve("store")).served()).isEmpty();
     }
 
     @Test
     void deletingRemovesAStoredModelButNeverTheDefault() {
-        ModelStore store = withDefault();
+        ModelVersions store = withDefault();
         store.add(toy("m-1", "2025-01-01T00:00:00Z"));
 
         assertThat(store.delete("m-1")).isTrue();
