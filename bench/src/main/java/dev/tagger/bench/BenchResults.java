@@ -40,11 +40,12 @@ final class BenchResults {
      * @param export             which ONNX export ran: "fp32" or "int8"
      * @param onnx               its classpath resource
      * @param serviceTokenizer   whether its tokenizer.json is byte for byte the service bundle's
+     * @param mirrorsBundle      whether it ran the bundle's own encoder (false: the base encoder, for timing only)
      * @param sampleAlone        probabilities of the sample texts, each run alone, in label order
      * @param sampleEmbeddings   the same runs' pooled encoder outputs
      * @param batchedVsAloneDiff max |p| difference between the sample run in padded batches and alone
      */
-    record Ort(String export, String onnx, boolean serviceTokenizer, String version, int intraOpThreads, OrtRun batch1,
+    record Ort(String export, String onnx, boolean serviceTokenizer, boolean mirrorsBundle, String version, int intraOpThreads, OrtRun batch1,
                List<OrtRun> batched, long hwmKbAfterBatch1, long hwmKb, List<Integer> sampleIndexes,
                List<float[]> sampleAlone, List<float[]> sampleEmbeddings, double batchedVsAloneDiff) {
 

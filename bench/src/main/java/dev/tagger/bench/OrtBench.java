@@ -64,7 +64,7 @@ final class OrtBench {
                 batched.add(r);
             }
             BenchResults.write(Path.of(a.string("out")), new BenchResults.Ort(export.label(), export.onnx,
-                    peer.serviceTokenizer(), OrtPeer.version(), threads, b1, batched, hwmAfterBatch1,
+                    peer.serviceTokenizer(), peer.mirrorsBundle(), OrtPeer.version(), threads, b1, batched, hwmAfterBatch1,
                     ProcStatus.self().hwmKb(), sample, alone, embeddings, batchedDiff));
         }
     }

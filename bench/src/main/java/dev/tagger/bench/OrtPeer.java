@@ -1,5 +1,7 @@
 package dev.tagger.bench;
 
+import dev.tagger.model.HostTensor;
+import dev.tagger.model.format.OnnxWeights;
 import dev.tagger.text.TextTokenizer;
 import dev.tagger.text.TokenizedText;
 
@@ -8,11 +10,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +29,11 @@ import java.util.Set;
  * bundle's token limit, one of the two ONNX exports of all-MiniLM-L6-v2, the bundle's pooling over the attention
  * mask, L2 normalisation, the bundle's linear head and a sigmoid. Both exports do exactly this work, so their
  * timings compare; timings include tokenization, as the service's do.
+ *
+ * <p>The fp32 export is the correctness reference, so it must run the bundle's model: the encoder tensors a
+ * fine-tuned bundle changed replace the graph's initializers of the same tensors before the session is built. The
+ * int8 export's weights are quantized inside its graph and cannot be swapped that way; it keeps the base encoder.
+ * That does not change its timing (the same shapes and ops, whatever the weights' values), which is all it is for.
  */
 final class OrtPeer implements AutoCloseable {
 
@@ -84,6 +93,9 @@ final class OrtPeer implements AutoCloseable {
     private final BundleFiles bundle;
     private final int hidden;
     private final int labels;
+    private final boolean mirrorsBundle;
+    /** Tensors handed to the session as initializers: ONNX Runtime reads them for as long as the session lives. */
+    private final List<OnnxTensor> overrides = new ArrayList<>();
 
     OrtPeer(BundleFiles bundle, Export export, int intraOpThreads) throws IOException, OrtException {
         this.bundle = bundle;
@@ -99,7 +111,17 @@ final class OrtPeer implements AutoCloseable {
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            this.session = env.createSession(BundleFiles.resource(export.onnx), o);
+            byte[] onnx = BundleFiles.resource(export.onnx);
+            boolean patch = export == Export.FP32 && !bundle.encoder().isEmpty();
+            if (patch) {
+                override(o, onnx, bundle.encoder());
+            }
+            this.mirrorsBundle = bundle.encoder().isEmpty() || patch;
+            this.session = env.createSession(onnx, o);
+        } catch (OrtException | IOException | RuntimeException e) {
+            overrides.forEach(OnnxTensor::close);
+            tokenizer.close();
+            throw e;
         }
         Set<String> outputs = session.getOutputNames();
         this.output = outputs.contains("last_hidden_state") ? "last_hidden_state" : outputs.iterator().next();
@@ -108,6 +130,30 @@ final class OrtPeer implements AutoCloseable {
 
     Export export() {
         return export;
+    }
+
+    /** Whether this peer runs the bundle's own encoder (false: the base encoder, a peer for timing only). */
+    boolean mirrorsBundle() {
+        return mirrorsBundle;
+    }
+
+    /** Each changed tensor replaces the graph's initializer of the same weight, in the graph's layout. */
+    private void override(OrtSession.SessionOptions options, byte[] onnx, Map<String, HostTensor> changed)
+            throws IOException, OrtException {
+        Map<String, String> names = OnnxWeights.onnxNames(new ByteArrayInputStream(onnx));
+        for (Map.Entry<String, HostTensor> e : changed.entrySet()) {
+            String onnxName = names.get(e.getKey());
+            if (onnxName == null) {
+                throw new IOException("the bundle changes " + e.getKey() + ", which " + export.onnx + " does not hold");
+            }
+            HostTensor t = OnnxWeights.isTransposed(onnxName) ? e.getValue().transpose2d() : e.getValue();
+            FloatBuffer data = ByteBuffer.allocateDirect(t.data().length * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer().put(t.data());
+            data.rewind();
+            OnnxTensor tensor = OnnxTensor.createTensor(env, data, t.shape());
+            overrides.add(tensor);
+            options.addInitializer(onnxName, tensor);
+        }
     }
 
     /** Whether this peer's tokenizer.json is byte for byte the service bundle's. */
@@ -219,6 +265,7 @@ final class OrtPeer implements AutoCloseable {
     @Override
     public void close() throws OrtException {
         session.close();
+        overrides.forEach(OnnxTensor::close);
         tokenizer.close();
     }
 

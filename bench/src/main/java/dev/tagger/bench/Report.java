@@ -193,6 +193,11 @@ final class Report {
      * int8 export is a peer for speed, not a reference.
      */
     private static String agreement(BenchResults.Ort fp32, BenchResults.Ort int8) {
+        if (!int8.mirrorsBundle()) {
+            return "- ORT int8 runs the base encoder with the bundle's head: its weights are quantized inside the graph "
+                    + "and cannot take the bundle's fine-tuned layers, so it is a peer for timing (same shapes and ops) "
+                    + "and its answers are not compared\n";
+        }
         Map<Integer, Integer> at = new HashMap<>();
         for (int k = 0; k < fp32.sampleIndexes().size(); k++) {
             at.put(fp32.sampleIndexes().get(k), k);

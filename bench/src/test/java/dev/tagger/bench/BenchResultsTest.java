@@ -35,7 +35,7 @@ class BenchResultsTest {
     @Test
     void theBestOnnxRunIsTheFastestBatchSize() {
         Latency l = Latency.EMPTY;
-        BenchResults.Ort ort = new BenchResults.Ort("int8", "/x.onnx", true, "v", 2, new BenchResults.OrtRun(1, 1, 1, 300, l),
+        BenchResults.Ort ort = new BenchResults.Ort("int8", "/x.onnx", true, true, "v", 2, new BenchResults.OrtRun(1, 1, 1, 300, l),
                 List.of(new BenchResults.OrtRun(8, 1, 1, 90, l), new BenchResults.OrtRun(32, 1, 1, 120, l),
                         new BenchResults.OrtRun(64, 1, 1, 110, l)), 0, 0, List.of(), List.of(), List.of(), 0);
 

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The default bundle as the ONNX peer reads it from the service's class path. */
 class BundleFilesTest {
 
-    @org.junit.jupiter.api.Disabled("the built-in model now fine-tunes the encoder's top 3 layers; the ONNX peer runs the base graph + our head and can only mirror head-only bundles: the peer must run the fine-tuned layers (issue 15)")
     @Test
     void theDefaultBundleHasTheLabelsTheHeadAndTheTokenizer() throws IOException {
         BundleFiles b = BundleFiles.load(BundleFiles.DEFAULT);
@@ -24,6 +23,10 @@ class BundleFilesTest {
         assertThat(b.weight().shape()).containsExactly(28, 384);
         assertThat(b.bias().shape()).containsExactly(28);
         assertThat(new String(b.tokenizerJson(), StandardCharsets.UTF_8)).startsWith("{").contains("\"vocab\"");
+        // the built-in model fine-tunes the top three layers: 16 tensors each, named as the base names them
+        assertThat(b.encoder()).hasSize(48).allSatisfy((name, t) -> assertThat(name).matches("encoder\\.layer\\.[345]\\..+"));
+        assertThat(b.encoder().get("encoder.layer.5.intermediate.dense.weight").shape()).containsExactly(1536, 384);
+        assertThat(b.withoutEncoder().encoder()).isEmpty();
     }
 
     @Test

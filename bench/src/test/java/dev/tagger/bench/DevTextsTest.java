@@ -13,23 +13,43 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DevTextsTest {
 
-    @org.junit.jupiter.api.Disabled("DevTexts now reads through the strict GoEmotions TSV reader (labels.txt beside the file, valid label ids); this test predates that: rewrite it for the new reader (issue 15)")
     @Test
-    void readsTheFirstColumnAndSkipsBlankTexts(@TempDir Path dir) throws IOException {
+    void readsTheTextsOfAGoEmotionsFileInFileOrder(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("labels.txt"), "admiration\namusement\nanger\n", StandardCharsets.UTF_8);
         Path tsv = dir.resolve("dev.tsv");
-        Files.writeString(tsv, "I love it\t0\teeu1\n\t3\tx\n   \t4\ty\nWhy? 😂\t1,2\teeu2\nno labels\n",
-                StandardCharsets.UTF_8);
+        Files.writeString(tsv, "I love it\t0\teeu1\nWhy? 😂\t1,2\teeu2\nso angry\t2\teeu3\n", StandardCharsets.UTF_8);
 
-        assertThat(DevTexts.read(tsv)).containsExactly("I love it", "Why? 😂", "no labels");
+        assertThat(DevTexts.read(tsv)).containsExactly("I love it", "Why? 😂", "so angry");
     }
 
-    @org.junit.jupiter.api.Disabled("DevTexts now reads through the strict GoEmotions TSV reader (labels.txt beside the file, valid label ids); this test predates that: rewrite it for the new reader (issue 15)")
+    @Test
+    void aLabelIdOutsideLabelsTxtRefusesTheFileAndSaysWhere(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("labels.txt"), "admiration\namusement\n", StandardCharsets.UTF_8);
+        Path tsv = dir.resolve("dev.tsv");
+        Files.writeString(tsv, "fine\t0\ta\nbad id\t7\tb\n", StandardCharsets.UTF_8);
+
+        // the benchmark must not quietly run on fewer texts than the file holds
+        assertThatThrownBy(() -> DevTexts.read(tsv)).isInstanceOf(IOException.class).hasMessageContaining("dev.tsv")
+                .hasMessageContaining("problem");
+    }
+
+    @Test
+    void withoutLabelsTxtBesideItTheFileIsRefused(@TempDir Path dir) throws IOException {
+        Path tsv = dir.resolve("dev.tsv");
+        Files.writeString(tsv, "I love it\t0\teeu1\n", StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> DevTexts.read(tsv)).isInstanceOf(IOException.class)
+                .hasMessageContaining("labels.txt");
+    }
+
     @Test
     void aFileWithoutTextsIsAnError(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("labels.txt"), "admiration\n", StandardCharsets.UTF_8);
         Path tsv = dir.resolve("empty.tsv");
-        Files.writeString(tsv, "\t1\n\n");
+        Files.writeString(tsv, "");
 
-        assertThatThrownBy(() -> DevTexts.read(tsv)).isInstanceOf(IOException.class).hasMessageContaining("no texts");
+        assertThatThrownBy(() -> DevTexts.read(tsv)).isInstanceOf(IOException.class).hasMessageContaining("empty.tsv")
+                .hasMessageContaining("no examples");
     }
 
     @Test

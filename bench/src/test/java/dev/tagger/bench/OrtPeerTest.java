@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The benchmark's correctness check is only as good as its peer: ONNX Runtime plus the peer's own pooling, head and
- * sigmoid must give the service's fp32 answers, alone and in padded batches. The int8 export is a peer for speed: it
- * must run the same texts to embeddings close to fp32's.
+ * The benchmark's correctness check is only as good as its peer: ONNX Runtime, with the bundle's fine-tuned layers
+ * swapped into the graph, plus the peer's own pooling, head and sigmoid must give the service's fp32 answers, alone
+ * and in padded batches. The int8 export is a peer for speed: it runs the base encoder, to embeddings close to the
+ * fp32 export's base encoder.
  */
-@org.junit.jupiter.api.Disabled("the built-in model now fine-tunes the encoder's top 3 layers; the ONNX peer runs the base graph + our head and can only mirror head-only bundles: the peer must run the fine-tuned layers (issue 15)")
 class OrtPeerTest {
 
     private static final List<String> TEXTS = List.of("I love this, thank you!", "This is the worst service I have "
@@ -31,6 +31,7 @@ class OrtPeerTest {
             + "should go.");
 
     static OrtPeer peer;
+    static OrtPeer base;
     static OrtPeer int8;
     static TaggerModel model;
 
@@ -38,6 +39,7 @@ class OrtPeerTest {
     static void setUp() throws Exception {
         TorchEngine.start();
         peer = new OrtPeer(BundleFiles.load(BundleFiles.DEFAULT), OrtPeer.Export.FP32, 1);
+        base = new OrtPeer(BundleFiles.load(BundleFiles.DEFAULT).withoutEncoder(), OrtPeer.Export.FP32, 1);
         int8 = new OrtPeer(BundleFiles.load(BundleFiles.DEFAULT), OrtPeer.Export.INT8, 1);
         ModelBundle bundle = ModelBundleIO.read(ModelBundleIO.classpath(CatalogConfig.DEFAULT_MODEL), "peer-test");
         model = TaggerModel.load(bundle, Device.cpu());
@@ -46,6 +48,7 @@ class OrtPeerTest {
     @AfterAll
     static void tearDown() throws Exception {
         peer.close();
+        base.close();
         int8.close();
         model.close();
     }
@@ -59,6 +62,22 @@ class OrtPeerTest {
             float[] alone = peer.probabilities(List.of(tokens.get(i)))[0];
             assertThat(alone).hasSize(28);
             assertThat(OrtPeer.maxAbsDiff(alone, expected[i])).as("text %d", i).isLessThanOrEqualTo(Report.ORT_LIMIT);
+        }
+    }
+
+    @Test
+    void theFineTunedLayersReachTheGraph() throws Exception {
+        assertThat(peer.mirrorsBundle()).isTrue();
+        assertThat(base.mirrorsBundle()).isTrue();
+        assertThat(int8.mirrorsBundle()).isFalse();
+        List<TokenizedText> tokens = TEXTS.stream().map(peer::tokenize).toList();
+        OrtPeer.Output tuned = peer.run(tokens);
+        OrtPeer.Output untuned = base.run(tokens);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            // the same head on the base encoder answers differently: the override is not a no-op
+            assertThat(OrtPeer.maxAbsDiff(tuned.probabilities()[i], untuned.probabilities()[i])).as("text %d", i)
+                    .isGreaterThan(0.01);
+            assertThat(OrtPeer.cosine(tuned.embeddings()[i], untuned.embeddings()[i])).isLessThan(0.999);
         }
     }
 
@@ -81,7 +100,7 @@ class OrtPeerTest {
         assertThat(peer.serviceTokenizer()).isTrue();
 
         List<TokenizedText> tokens = TEXTS.stream().map(int8::tokenize).toList();
-        OrtPeer.Output fp32 = peer.run(tokens);
+        OrtPeer.Output fp32 = base.run(tokens);
         OrtPeer.Output q = int8.run(tokens);
         for (int i = 0; i < TEXTS.size(); i++) {
             assertThat(q.embeddings()[i]).hasSize(384);

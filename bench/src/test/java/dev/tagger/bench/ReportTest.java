@@ -29,7 +29,7 @@ class ReportTest {
                 new BenchResults.OrtRun(8, 1000, 10, 100.0, latency(125, 80)),
                 new BenchResults.OrtRun(16, 1600, 10, 160.0, latency(100, 100)),
                 new BenchResults.OrtRun(32, 1200, 10, 120.0, latency(37, 260)));
-        return new BenchResults.Ort("fp32", "/all-minilm-l6-v2.onnx", true, "1.23.2", 2, b1, batched, 300 * 1024,
+        return new BenchResults.Ort("fp32", "/all-minilm-l6-v2.onnx", true, true, "1.23.2", 2, b1, batched, 300 * 1024,
                 400 * 1024, indexes, alone, ORT_EMBEDDINGS.subList(0, indexes.size()), 1e-7);
     }
 
@@ -40,7 +40,7 @@ class ReportTest {
                 new BenchResults.OrtRun(8, 1500, 10, 150.0, latency(187, 50)),
                 new BenchResults.OrtRun(16, 2000, 10, 200.0, latency(125, 80)),
                 new BenchResults.OrtRun(32, 2400, 10, 240.0, latency(75, 130)));
-        return new BenchResults.Ort("int8", "/all-minilm-l6-v2-q.onnx", true, "1.23.2", 2, b1, batched, 200 * 1024,
+        return new BenchResults.Ort("int8", "/all-minilm-l6-v2-q.onnx", true, true, "1.23.2", 2, b1, batched, 200 * 1024,
                 250 * 1024, SAMPLE, List.of(new float[] {0.12f, 0.90f}, new float[] {0.50f, 0.46f}),
                 List.of(new float[] {1, 0}, new float[] {0.6f, 0.8f}), 1e-7);
     }

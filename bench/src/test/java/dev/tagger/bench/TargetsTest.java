@@ -14,7 +14,7 @@ class TargetsTest {
     }
 
     /** ORT int8: batch-1 p50 3 ms, best batch 64 at 600 texts/s. */
-    private static final BenchResults.Ort INT8 = new BenchResults.Ort("int8", "/all-minilm-l6-v2-q.onnx", true, "1.23.2",
+    private static final BenchResults.Ort INT8 = new BenchResults.Ort("int8", "/all-minilm-l6-v2-q.onnx", true, true, "1.23.2",
             2, new BenchResults.OrtRun(1, 3000, 10, 300, latency(3)), List.of(new BenchResults.OrtRun(16, 5000, 10, 500,
             latency(30)), new BenchResults.OrtRun(64, 6000, 10, 600, latency(100))), 0, 0, List.of(), List.of(),
             List.of(), 0);

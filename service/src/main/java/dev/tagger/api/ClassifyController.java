@@ -54,7 +54,7 @@ public class ClassifyController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = ClassifyResponse.class),
                     examples = @ExampleObject(name = "batch", value = "{\"model\": {\"id\": \"goemotions-minilm\", "
-                            + "\"version\": \"28823e5cfef4\"}, \"results\": ["
+                            + "\"version\": \"338883d25cdb\"}, \"results\": ["
                             + "{\"labels\": [\"gratitude\", \"joy\"], \"scores\": {\"gratitude\": 0.9469632, \"joy\": 0.2507531}, "
                             + "\"truncated\": false}, "
                             + "{\"labels\": [\"sadness\", \"grief\"], \"scores\": {\"sadness\": 0.8239747, \"grief\": 0.54295397}, "

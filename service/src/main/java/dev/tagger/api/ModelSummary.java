@@ -29,7 +29,7 @@ public record ModelSummary(
         @JsonProperty("validation_macro_f1") @Schema(description = "Macro-F1 on its validation split, if known")
         Double validationMacroF1) {
 
-    static final String EXAMPLE = "{\"id\": \"goemotions-minilm\", \"version\": \"28823e5cfef4\", "
+    static final String EXAMPLE = "{\"id\": \"goemotions-minilm\", \"version\": \"338883d25cdb\", "
             + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"default\": true, \"serving\": true, "
             + "\"created\": \"2026-11-28T04:30:55.378541503Z\", \"trained_part\": \"head\", \"job\": null, "
             + "\"labels\": [\"admiration\", \"amusement\", \"...\"], \"validation_macro_f1\": 0.4037}";

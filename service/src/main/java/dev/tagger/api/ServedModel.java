@@ -36,7 +36,7 @@ public record ServedModel(
         @Schema(description = "The model card as stored: data, settings, metrics, date", type = "object")
         JsonNode card) {
 
-    static final String EXAMPLE = "{\"id\": \"goemotions-minilm\", \"version\": \"28823e5cfef4\", "
+    static final String EXAMPLE = "{\"id\": \"goemotions-minilm\", \"version\": \"338883d25cdb\", "
             + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"problem_type\": \"multi_label_classification\", "
             + "\"labels\": [\"admiration\", \"amusement\", \"...\"], \"thresholds\": {\"admiration\": 0.24, "
             + "\"...\": 0.5}, \"pooling\": \"mean\", \"max_tokens\": 128, \"parameters\": 22576156, "

@@ -28,12 +28,51 @@ import java.util.Map;
 public final class OnnxWeights {
 
     private static final int ONNX_FLOAT = 1;
+    /** How torch names the weight of a linear layer it exports as a MatMul. */
+    private static final String ANONYMOUS_MATMUL = "onnx::MatMul";
 
     private OnnxWeights() {
     }
 
     /** Returns every float initializer under its Hugging Face name, in torch layout. */
     public static Map<String, HostTensor> read(InputStream onnx) throws IOException {
+        Parsed parsed = parse(onnx);
+        Map<String, HostTensor> named = new LinkedHashMap<>();
+        for (Map.Entry<String, HostTensor> e : parsed.initializers.entrySet()) {
+            String node = parsed.matMulWeightToNode.get(e.getKey());
+            if (node != null) {
+                named.put(linearWeightName(node), e.getValue().transpose2d());
+            } else {
+                named.put(e.getKey(), e.getValue());
+            }
+        }
+        return named;
+    }
+
+    /**
+     * The ONNX initializer behind each name {@link #read} returns. Overriding an initializer (ONNX Runtime's
+     * {@code addInitializer}) needs the graph's own name; where {@link #isTransposed} says so, the graph holds that
+     * tensor in ONNX's [in, out] layout, the transpose of what {@link #read} returns.
+     */
+    public static Map<String, String> onnxNames(InputStream onnx) throws IOException {
+        Parsed parsed = parse(onnx);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String onnxName : parsed.initializers.keySet()) {
+            String node = parsed.matMulWeightToNode.get(onnxName);
+            names.put(node != null ? linearWeightName(node) : onnxName, onnxName);
+        }
+        return names;
+    }
+
+    /** Whether the initializer of this ONNX name is a linear weight stored [in, out] (see {@link #onnxNames}). */
+    public static boolean isTransposed(String onnxName) {
+        return onnxName.startsWith(ANONYMOUS_MATMUL);
+    }
+
+    private record Parsed(Map<String, HostTensor> initializers, Map<String, String> matMulWeightToNode) {
+    }
+
+    private static Parsed parse(InputStream onnx) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(onnx);
         in.setSizeLimit(Integer.MAX_VALUE);
         Map<String, HostTensor> initializers = new LinkedHashMap<>();
@@ -48,16 +87,7 @@ public final class OnnxWeights {
                 in.skipField(tag);
             }
         }
-        Map<String, HostTensor> named = new LinkedHashMap<>();
-        for (Map.Entry<String, HostTensor> e : initializers.entrySet()) {
-            String node = matMulWeightToNode.get(e.getKey());
-            if (node != null) {
-                named.put(linearWeightName(node), e.getValue().transpose2d());
-            } else {
-                named.put(e.getKey(), e.getValue());
-            }
-        }
-        return named;
+        return new Parsed(initializers, matMulWeightToNode);
     }
 
     /** "/encoder/layer.3/attention/self/query/MatMul" -> "encoder.layer.3.attention.self.query.weight". */
@@ -105,7 +135,7 @@ public final class OnnxWeights {
                 default -> in.skipField(tag);
             }
         }
-        if ("MatMul".equals(opType) && inputs.size() == 2 && inputs.get(1).startsWith("onnx::MatMul")) {
+        if ("MatMul".equals(opType) && inputs.size() == 2 && inputs.get(1).startsWith(ANONYMOUS_MATMUL)) {
             matMulWeightToNode.put(inputs.get(1), name);
         }
     }
