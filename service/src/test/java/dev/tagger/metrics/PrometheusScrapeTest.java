@@ -111,6 +111,10 @@ class PrometheusScrapeTest extends ServiceTestBase {
                     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + promPort
                             + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8))).build(),
                             HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        // a starting Prometheus answers 503 in plain text until its storage is open
+                        continue;
+                    }
                     JsonNode result = JSON.readTree(r.body()).at("/data/result");
                     if (result.isArray() && !result.isEmpty()) {
                         value = Double.parseDouble(result.get(0).get("value").get(1).asString());
