@@ -19,6 +19,10 @@ public record ServedModel(
         String id,
         @Schema(description = "A digest of the weights, thresholds and labels") String version,
         @Schema(description = "The base model it was trained from; null for a registered model") String base,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "The language the model reads, from its card (English for the built-in model); texts "
+                + "mostly outside its vocabulary are flagged out_of_vocabulary. Absent when the card does not say")
+        String language,
         @JsonProperty("problem_type") @Schema(description = "Always multi_label_classification: one sigmoid per label")
         String problemType,
         List<String> labels,
@@ -37,7 +41,7 @@ public record ServedModel(
         JsonNode card) {
 
     static final String EXAMPLE = "{\"id\": \"goemotions-minilm\", \"version\": \"338883d25cdb\", "
-            + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"problem_type\": \"multi_label_classification\", "
+            + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"language\": \"English\", \"problem_type\": \"multi_label_classification\", "
             + "\"labels\": [\"admiration\", \"amusement\", \"...\"], \"thresholds\": {\"admiration\": 0.24, "
             + "\"...\": 0.5}, \"pooling\": \"mean\", \"max_tokens\": 128, \"parameters\": 22576156, "
             + "\"devices\": [\"cpu()\"], \"precision\": {\"cpu()\": \"int8\"}, "
@@ -48,7 +52,9 @@ public record ServedModel(
         boolean ts = b.isTorchScript();
         Long parameters = ts ? null
                 : b.config().parameterCount() + (long) b.labels().size() * (b.config().hiddenSize() + 1);
-        return new ServedModel(b.id(), b.version(), b.base(), ModelImporter.MULTI_LABEL, b.labels(), b.thresholdMap(),
+        String language = b.card() != null && b.card().path("language").isString()
+                ? b.card().path("language").asString() : null;
+        return new ServedModel(b.id(), b.version(), b.base(), language, ModelImporter.MULTI_LABEL, b.labels(), b.thresholdMap(),
                 ts ? ModelBundleIO.TORCHSCRIPT : null, ts ? null : b.pooling().key(), b.maxTokens(), parameters,
                 served.devices().stream().map(Object::toString).toList(), served.precisions(), b.card());
     }

@@ -139,6 +139,7 @@ class ClassifyApiTest extends ServiceTestBase {
         assertThat(m.get("labels").size()).isEqualTo(28);
         assertThat(m.get("thresholds").size()).isEqualTo(28);
         assertThat(m.get("base").asString()).isEqualTo("builtin:all-MiniLM-L6-v2");
+        assertThat(m.get("language").asString()).as("the language the built-in model reads").isEqualTo("English");
         assertThat(m.at("/card/metrics/validation/macro_f1").asDouble()).isGreaterThanOrEqualTo(0.40);
         assertThat(m.at("/precision/cpu()").asString()).as("the default precision on a CPU").isEqualTo("int8");
     }

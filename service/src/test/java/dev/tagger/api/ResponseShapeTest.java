@@ -55,7 +55,7 @@ class ResponseShapeTest extends ServiceTestBase {
     @Test
     void theServedModelListsItsFieldsInOrder() throws Exception {
         JsonNode m = json(get("/models/current"));
-        assertThat(fields(m)).containsExactly("id", "version", "base", "problem_type", "labels", "thresholds", "pooling",
+        assertThat(fields(m)).containsExactly("id", "version", "base", "language", "problem_type", "labels", "thresholds", "pooling",
                 "max_tokens", "parameters", "devices", "precision", "card");
         assertThat(m.get("card").has("metrics")).as("the card passes through as stored").isTrue();
     }

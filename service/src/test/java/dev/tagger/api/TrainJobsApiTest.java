@@ -148,6 +148,8 @@ class TrainJobsApiTest extends JobTestBase {
         assertThat(model.get("version").asString()).isEqualTo(done.at("/result/model_version").asString());
         assertThat(model.at("/card/metrics/validation/macro_f1").isNumber()).isTrue();
         assertThat(model.at("/card/job").asString()).isEqualTo(id);
+        assertThat(model.at("/card/language").asString()).as("fine-tuning keeps the base's vocabulary")
+                .isEqualTo("English");
         assertThat(model.get("thresholds").size()).isEqualTo(2);
         assertThat(json(get("/train-jobs?status=succeeded&size=100")).get("items"))
                 .anySatisfy(j -> assertThat(j.get("id").asString()).isEqualTo(id));

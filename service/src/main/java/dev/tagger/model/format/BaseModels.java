@@ -20,6 +20,9 @@ public final class BaseModels {
     /** Reference used in bundles ({@code tagger.base} in config.json) for the built-in MiniLM. */
     public static final String MINILM = "builtin:all-MiniLM-L6-v2";
 
+    /** all-MiniLM-L6-v2 was pretrained on English text; its uncased WordPiece vocabulary is English. */
+    public static final String MINILM_LANGUAGE = "English";
+
     private static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
     private static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
 

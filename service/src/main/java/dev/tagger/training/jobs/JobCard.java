@@ -21,6 +21,10 @@ final class JobCard {
         c.put("id", start.id());
         c.put("description", spec.name() != null ? spec.name() : "trained from " + spec.base() + " by job " + jobId);
         c.put("base", spec.base());
+        // fine-tuning keeps the start model's tokenizer and vocabulary, so it reads what the start model reads
+        if (start.card() != null && start.card().path("language").isString()) {
+            c.put("language", start.card().path("language").asString());
+        }
         c.put("created", created.toString());
         c.put("trained_part", mode.toString());
         c.put("job", jobId);

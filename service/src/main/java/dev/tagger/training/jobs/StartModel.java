@@ -9,6 +9,8 @@ import dev.tagger.model.WeightSet;
 import dev.tagger.model.format.BaseModels;
 import dev.tagger.model.nn.ClassificationHead;
 
+import tools.jackson.databind.node.ObjectNode;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,8 @@ final class StartModel {
         Map<String, HostTensor> w = new LinkedHashMap<>(base.weights().asMap());
         w.putAll(ClassificationHead.initialWeights(config.hiddenSize(), spec.labels().size(), p.seed()));
         return new ModelBundle(id, "untrained", config, spec.labels(), halves(spec.labels()), Pooling.MEAN, true,
-                p.maxTokens(), base.ref(), new WeightSet(w), base.tokenizerJson(), Json.MAPPER.createObjectNode());
+                p.maxTokens(), base.ref(), new WeightSet(w), base.tokenizerJson(), languageCard(
+                        BaseModels.MINILM.equals(base.ref()) ? BaseModels.MINILM_LANGUAGE : null));
     }
 
     /** From a stored model; it keeps its head when its labels are the job's. */
@@ -49,7 +52,18 @@ final class StartModel {
         }
         // The new bundle names the same pretrained base, so it stays readable when the model it came from is deleted.
         return new ModelBundle(id, "untrained", config, labels, halves(labels), from.pooling(), from.normalize(),
-                p.maxTokens(), from.base(), new WeightSet(w), from.tokenizerJson(), Json.MAPPER.createObjectNode());
+                p.maxTokens(), from.base(), new WeightSet(w), from.tokenizerJson(), languageCard(
+                        from.card() != null && from.card().path("language").isString()
+                                ? from.card().path("language").asString() : null));
+    }
+
+    /** The start model's card says only what fine-tuning keeps: the vocabulary, so the language it reads. */
+    private static ObjectNode languageCard(String language) {
+        ObjectNode card = Json.MAPPER.createObjectNode();
+        if (language != null) {
+            card.put("language", language);
+        }
+        return card;
     }
 
     private static boolean encoderTrains(TrainSpec.Parameters p) {
