@@ -15,7 +15,6 @@ final class EpochTracker {
     private final int minPositives;
     private final JobControl control;
     private TrainJob.Scores baseline;
-    private float[][] lastProbabilities;
     private long trainStart;
     private long trainEnd;
     private long epochStart;
@@ -30,7 +29,6 @@ final class EpochTracker {
 
     void baseline(float[][] probs) {
         baseline = scores(probs);
-        lastProbabilities = probs;
         control.baseline(baseline);
     }
 
@@ -57,7 +55,6 @@ final class EpochTracker {
         TrainJob.Scores s = scores(probs);
         long e1 = System.nanoTime();
         evalNanos += e1 - e0;
-        lastProbabilities = probs;
         control.epoch(new TrainJob.EpochReport(epoch, round(trainLoss), s, round(seconds(e1 - epochStart))));
         epochStart = e1;
         trainEnd = e1;
@@ -70,11 +67,6 @@ final class EpochTracker {
         Evaluation.Report r = Evaluation.evaluate(validation.labels(), probs, validation.truth(), th);
         return new TrainJob.Scores(round(r.macroF1()), round(r.microF1()),
                 round(Losses.meanBce(probs, validation.truth())));
-    }
-
-    /** The validation probabilities of the last evaluation: after the last epoch, those of the trained model. */
-    float[][] lastProbabilities() {
-        return lastProbabilities;
     }
 
     double trainSeconds() {

@@ -5,8 +5,10 @@ import dev.tagger.engine.TorchEngine;
 import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.WeightSet;
+import dev.tagger.model.nn.ScriptedEncoder;
 import dev.tagger.model.nn.TaggerModel;
 import dev.tagger.text.TokenizedText;
+import dev.tagger.training.BatchScoring;
 import dev.tagger.training.CrossFit;
 import dev.tagger.training.EncoderTrainer;
 import dev.tagger.training.Evaluation;
@@ -41,10 +43,16 @@ public class TrainingPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingPipeline.class);
 
+    /** Texts per batch of the validation pass through the serving encoder (length-sorted, so padding is small). */
+    private static final int VALIDATION_BATCH = 32;
+
     private final TaggerProperties.Training settings;
+    private final ScriptedEncoder.Precision servingPrecision;
 
     public TrainingPipeline(TaggerProperties props) {
         this.settings = props.training();
+        // Trained models serve on the CPU pool at the service's precision; thresholds are tuned on what it answers.
+        this.servingPrecision = ScriptedEncoder.effectivePrecision(props.precision(), Device.cpu());
     }
 
     /**
@@ -112,12 +120,21 @@ public class TrainingPipeline {
         }
         double trainSeconds = run.trainSeconds();
 
-        float[][] probs = run.lastProbabilities();
+        // The epochs' curves come from the eager fp32 model; the thresholds, the metrics and the deploy decision
+        // come from the encoder that will serve, so that what the card says is what the service answers.
         LabelledTexts val = data.validation();
+        control.phase("validating");
+        control.checkpoint();
+        ModelBundle candidate = start.withWeights(new WeightSet(weights));
+        float[][] probs;
+        try (TaggerModel serving = TaggerModel.loadForServing(candidate, Device.cpu(), servingPrecision)) {
+            probs = BatchScoring.probabilities(serving, val.texts(), VALIDATION_BATCH);
+        }
         float[] thresholds = ThresholdTuner.tune(probs, val.truth(), spec.labels().size(), p.minPositives());
         Evaluation.Report report = Evaluation.evaluate(spec.labels(), probs, val.truth(), thresholds);
         double crossFit = CrossFit.macroF1(probs, val, p.minPositives());
         ObjectNode metrics = ModelCard.metrics(report, crossFit);
+        metrics.put("thresholds_tuned_at", servingPrecision.key() + " (the serving encoder on CPU)");
         ObjectNode baseline = metrics.putObject("baseline");
         baseline.put("macro_f1", run.baselineScores().macroF1());
         baseline.put("micro_f1", run.baselineScores().microF1());
@@ -129,7 +146,7 @@ public class TrainingPipeline {
                 round(crossFit), run.baselineScores().macroF1());
 
         ObjectNode card = JobCard.of(jobId, spec, start, data, metrics, timings, created);
-        ModelBundle trained = start.withWeights(new WeightSet(weights)).withThresholds(thresholds).withCard(card);
+        ModelBundle trained = candidate.withThresholds(thresholds).withCard(card);
         return new Trained(trained, metrics, timings, crossFit);
     }
 
