@@ -239,6 +239,20 @@ public final class ScriptedEncoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the texts through the encoder and the head's pooling (and normalisation): [batch, hidden] in {@code m},
+     * what the classifier reads. One call into the engine.
+     */
+    public NDArray pooled(NDManager m, List<TokenizedText> texts) {
+        try (IValue out = run("pool", m, texts)) {
+            NDArray pooled = out.toTensor((PtNDManager) m);
+            if (pooled.getShape().get(0) != texts.size() || pooled.getShape().get(1) != hidden) {
+                throw new IllegalStateException("the scripted encoder pooled to " + pooled.getShape());
+            }
+            return pooled;
+        }
+    }
+
     /** Calls a method taking (tokens, lengths) of the packed texts; the input tensor lives in {@code m}. */
     private IValue run(String method, NDManager m, List<TokenizedText> texts) {
         int total = 0;

@@ -138,8 +138,15 @@ public final class TaggerModel implements Predictor {
         return new Inputs(m.create(ids, shape), m.create(types, shape), m.create(mask, shape), shortest < s);
     }
 
-    /** The pooled text vectors [batch, hidden] (before the classifier). */
+    /**
+     * The pooled text vectors [batch, hidden] (before the classifier). A model loaded for serving computes them
+     * with its serving encoder, at its precision, unless training (the scripted module has no dropout and no
+     * gradients).
+     */
     public NDArray pooled(NDManager m, List<TokenizedText> texts, boolean training) {
+        if (scripted != null && !training) {
+            return scripted.pooled(m, texts);
+        }
         Inputs in = inputs(m, texts);
         NDArray hidden = encoder().forward(in.ids(), in.maskIfPadded(), in.typeIds(), training);
         return head.pool(hidden, in.maskIfPadded());

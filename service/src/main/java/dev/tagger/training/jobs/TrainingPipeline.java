@@ -83,7 +83,10 @@ public class TrainingPipeline {
         EpochTracker run = new EpochTracker(data.validation(), p.minPositives(), control);
         Double encodeSeconds = null;
         Double textsPerSecond = null;
-        try (TaggerModel model = TaggerModel.load(start, Device.cpu())) {
+        // Head only: the encoder is frozen, so its features are computed once, by the encoder that will serve the
+        // model (packed batches, at the serving precision): the head learns on what serving will feed it.
+        try (TaggerModel model = mode.headOnly() ? TaggerModel.loadForServing(start, Device.cpu(), servingPrecision)
+                : TaggerModel.load(start, Device.cpu())) {
             if (mode.headOnly()) {
                 long e0 = System.nanoTime();
                 int total = data.train().size() + data.validation().size();

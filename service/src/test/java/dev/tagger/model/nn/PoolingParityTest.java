@@ -105,6 +105,24 @@ class PoolingParityTest {
         }
     }
 
+    /** The features a head-only job trains on: the scripted pool() must be the eager pool, before any head. */
+    @ParameterizedTest
+    @EnumSource(Pooling.class)
+    void eagerAndScriptedPoolTheSameVectors(Pooling pooling) {
+        for (boolean normalize : new boolean[] {false, true}) {
+            try (ClassificationHead head = head(pooling, normalize); NDManager m = manager.newSubManager();
+                 ScriptedEncoder s = ScriptedEncoder.compile(encoder, head, ScriptedEncoder.Precision.FP32, List.of(),
+                         manager)) {
+                TaggerModel.Inputs in = TaggerModel.inputs(m, batch);
+                float[] eager = head.pool(encoder.forward(in.ids(), in.maskIfPadded(), in.typeIds(), false),
+                        in.maskIfPadded()).toFloatArray();
+                float[] scripted = s.pooled(m, batch).toFloatArray();
+                assertThat(scripted).hasSize(batch.size() * bundle.config().hiddenSize());
+                assertThat(maxDiff(eager, scripted)).as("%s, normalize %s", pooling, normalize).isLessThanOrEqualTo(1e-5);
+            }
+        }
+    }
+
     @Test
     void thePoolingsReallyDifferOnTheFixture() {
         Map<Pooling, float[]> out = new EnumMap<>(Pooling.class);
