@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The directions the code keeps (see ARCHITECTURE.md): no package cycles; the layers import downwards only
- * (api -> training -> datasets -> serving -> catalog -> config -> model -> text -> engine -> io, with api, security,
+ * (api -> bulk -> training -> datasets -> serving -> catalog -> config -> model -> text -> engine -> io, with api, security,
  * tools and store on top); only api/ and security/ know HTTP; nothing outside model/ knows tensor names.
  */
 class ArchitectureTest {
@@ -50,7 +50,7 @@ class ArchitectureTest {
             .importPackages("dev.tagger");
 
     /** The layers under the edge, highest first: each may be used only by those above it. */
-    static final List<String> LAYERS = List.of("training", "datasets", "serving", "catalog", "config", "model", "text",
+    static final List<String> LAYERS = List.of("bulk", "training", "datasets", "serving", "catalog", "config", "model", "text",
             "engine", "io");
     /** The edge: entry points nothing else may import. */
     static final List<String> EDGE = List.of("api", "security", "tools", "store");

@@ -1,5 +1,6 @@
 package dev.tagger.api;
 
+import dev.tagger.config.BulkProperties;
 import dev.tagger.config.TaggerProperties;
 
 import jakarta.servlet.FilterChain;
@@ -35,9 +36,11 @@ public class BodySizeFilter extends OncePerRequestFilter {
     private final long apiLimit;
     private final long uploadLimit;
     private final long modelUploadLimit;
+    private final long bulkUploadLimit;
 
-    public BodySizeFilter(TaggerProperties props) {
+    public BodySizeFilter(TaggerProperties props, BulkProperties bulk) {
         this.apiLimit = props.api().maxBodyBytes().toBytes();
+        this.bulkUploadLimit = bulk.maxUploadBytes().toBytes() + MULTIPART_SLACK;
         this.uploadLimit = props.datasets().maxBytes().toBytes() + MULTIPART_SLACK;
         this.modelUploadLimit = props.models().maxUploadBytes().toBytes() + MULTIPART_SLACK;
     }
@@ -51,7 +54,11 @@ public class BodySizeFilter extends OncePerRequestFilter {
         boolean modelUpload = "POST".equals(request.getMethod())
                 && request.getRequestURI().equals(request.getContextPath() + "/models")
                 && type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_JSON_VALUE);
-        long limit = upload ? uploadLimit : modelUpload ? modelUploadLimit : apiLimit;
+        // A bulk job's file (POST /classify-jobs, multipart) has tagger.bulk.max-upload-bytes.
+        boolean bulkUpload = "POST".equals(request.getMethod())
+                && request.getRequestURI().equals(request.getContextPath() + "/classify-jobs")
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
+        long limit = upload ? uploadLimit : modelUpload ? modelUploadLimit : bulkUpload ? bulkUploadLimit : apiLimit;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(413);
             response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8.name());

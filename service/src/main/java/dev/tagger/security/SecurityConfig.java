@@ -91,6 +91,9 @@ public class SecurityConfig {
                     .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
                             "/swagger-ui/**").permitAll()
                     .requestMatchers(HttpMethod.POST, "/classify").hasRole(CLASSIFY)
+                    // Bulk jobs are /classify in the background: the same role runs them and reads any job's
+                    // results (keys carry roles, not tenants; see docs/bulk-jobs.md).
+                    .requestMatchers("/classify-jobs", "/classify-jobs/**").hasRole(CLASSIFY)
                     .requestMatchers(HttpMethod.GET, "/models", "/models/*").hasRole(CLASSIFY)
                     // Register, deploy, delete and export models; datasets; training jobs.
                     .requestMatchers("/models/**", "/datasets/**", "/train-jobs/**").hasRole(ADMIN)

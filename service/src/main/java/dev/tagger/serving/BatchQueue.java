@@ -22,6 +22,12 @@ import java.util.function.Supplier;
  * deadline is refused at once with a Retry-After from the same estimate instead of being let in to time out.
  *
  * <p>Batches are cut by {@link BatchSelection}.
+ *
+ * <p>Bulk jobs queue in a background lane of their own that admission does not count (an interactive request never
+ * waits behind it, so it must not be refused for it). A worker takes background work only when no interactive
+ * entry waits, in batches of at most {@code tagger.bulk.max-batch-tokens} (what one bulk batch can delay an
+ * interactive request by), and while interactive requests have arrived recently, background batches leave one
+ * worker free. The bulk runner bounds how much it has queued; the lane itself has no cap.
  */
 public final class BatchQueue {
 
@@ -41,6 +47,14 @@ public final class BatchQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final List<PendingText> items = new ArrayList<>();
+    private final List<PendingText> background = new ArrayList<>();
+    private long backgroundQueuedTokens;
+    private int backgroundRunning;
+    private int backgroundMaxSize = Integer.MAX_VALUE;
+    private int backgroundMaxTokens = Integer.MAX_VALUE;
+    private long interactiveQuietNanos = 1_000_000_000L;
+    /** When an interactive request was last queued: until the quiet time has passed, one worker stays free for it. */
+    private long lastInteractiveNanos = System.nanoTime() - (1L << 50);
     private final int capacity;
     private final long deadlineNanos;
     private int workers = 1;
@@ -86,6 +100,64 @@ public final class BatchQueue {
     }
 
     /**
+     * How background batches are cut and when they may use every worker.
+     *
+     * @param maxSize   entries per background batch (at most the interactive limit the worker passes to take)
+     * @param maxTokens tokens per background batch
+     * @param quiet     how long after the last interactive request background work keeps one worker free
+     */
+    public void configureBackground(int maxSize, int maxTokens, Duration quiet) {
+        lock.lock();
+        try {
+            backgroundMaxSize = Math.max(1, maxSize);
+            backgroundMaxTokens = Math.max(1, maxTokens);
+            interactiveQuietNanos = quiet.toNanos();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues bulk work in the background lane, outside admission: it runs when no interactive entry waits.
+     *
+     * @throws ServiceUnavailableException SHUTTING_DOWN once the queue is closed
+     */
+    void commitBackground(List<PendingText> texts) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new ServiceUnavailableException(ServiceUnavailableException.Reason.SHUTTING_DOWN,
+                        "the service is shutting down", 5);
+            }
+            long now = System.nanoTime();
+            for (PendingText t : texts) {
+                t.enqueuedNanos = now;
+                background.add(t);
+            }
+            backgroundQueuedTokens += tokens(texts);
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Background entries waiting. */
+    public int backgroundSize() {
+        return locked(background::size);
+    }
+
+    /** Tokens of the background entries waiting. */
+    public long backgroundTokens() {
+        return locked(() -> backgroundQueuedTokens);
+    }
+
+    /** Background batches that may run at once now: every worker once interactive traffic has been quiet. */
+    private int backgroundAllowedLocked(long now) {
+        boolean quiet = now - lastInteractiveNanos >= interactiveQuietNanos;
+        return quiet ? workers : Math.max(1, workers - 1);
+    }
+
+    /**
      * Admits a request from an estimate of its work, before any tokenization.
      *
      * @throws ServiceUnavailableException OVERLOADED when it does not fit or would miss its deadline
@@ -110,6 +182,7 @@ public final class BatchQueue {
             long tokens = tokens(texts);
             admit(texts.size(), tokens);
             long now = System.nanoTime();
+            lastInteractiveNanos = now;
             for (PendingText t : texts) {
                 t.enqueuedNanos = now;
                 items.add(t);
@@ -236,7 +309,22 @@ public final class BatchQueue {
                     break;
                 }
                 if (closed) {
+                    // Background work is not drained: the bulk runner has stopped and resumes it after a restart.
                     return null;
+                }
+                if (!background.isEmpty()) {
+                    long now = System.nanoTime();
+                    if (backgroundRunning < backgroundAllowedLocked(now)) {
+                        return takeBackground(maxSize);
+                    }
+                    // Held back: look again when a batch finishes or (while one worker is kept free) the quiet ends.
+                    long quietLeft = lastInteractiveNanos + interactiveQuietNanos - now;
+                    if (quietLeft > 0 && backgroundRunning < workers) {
+                        notEmpty.awaitNanos(quietLeft);
+                    } else {
+                        notEmpty.await();
+                    }
+                    continue;
                 }
                 notEmpty.await();
             }
@@ -263,6 +351,16 @@ public final class BatchQueue {
         }
     }
 
+    private List<PendingText> takeBackground(int maxSize) {
+        List<PendingText> batch = BatchSelection.select(background, Math.min(maxSize, backgroundMaxSize),
+                backgroundMaxTokens);
+        background.removeAll(batch);
+        backgroundQueuedTokens -= tokens(batch);
+        backgroundRunning++;
+        runningSince.put(batch, System.nanoTime());
+        return batch;
+    }
+
     /**
      * A batch from {@link #take} is done; {@code nanos} is how long the encoder took on it (0: it did not run, or
      * failed, and says nothing about throughput).
@@ -271,7 +369,13 @@ public final class BatchQueue {
         lock.lock();
         try {
             long tokens = tokens(batch);
-            runningTokens -= tokens;
+            if (!batch.isEmpty() && batch.get(0).background) {
+                backgroundRunning--;
+                // A worker held back by the one-worker-free rule may take the next background batch now.
+                notEmpty.signalAll();
+            } else {
+                runningTokens -= tokens;
+            }
             runningSince.remove(batch);
             if (nanos > 0) {
                 averageTokens = ALPHA * tokens + (1 - ALPHA) * averageTokens;
@@ -288,6 +392,13 @@ public final class BatchQueue {
             if (p.ticket.cancelled()) {
                 it.remove();
                 queuedTokens -= p.length();
+            }
+        }
+        for (Iterator<PendingText> it = background.iterator(); it.hasNext(); ) {
+            PendingText p = it.next();
+            if (p.ticket.cancelled()) {
+                it.remove();
+                backgroundQueuedTokens -= p.length();
             }
         }
     }

@@ -95,12 +95,42 @@ public class Classifier {
      * as asked; otherwise completes when the last text is done.
      */
     public Submission submit(List<String> texts, Options options) {
+        return submit(texts, options, false);
+    }
+
+    /**
+     * Queues the texts of a bulk job in the queue's background lane: no admission (the caller bounds what it has
+     * queued), run only when no interactive text waits, answered exactly as {@link #submit} answers. Fails at once
+     * with {@link ServiceUnavailableException} when no model is loaded or the service is shutting down, and with
+     * {@link InvalidInputException} when a text or option cannot be read as asked.
+     */
+    public Submission submitBackground(List<String> texts, Options options) {
+        return submit(texts, options, true);
+    }
+
+    /**
+     * Checks the options against the served model (window and stride against its max_tokens) without queuing
+     * anything; does nothing while no model is loaded (the job then checks them when it starts).
+     *
+     * @throws InvalidInputException naming the option
+     */
+    public void check(Options options) {
+        ServingModel m = pool.current();
+        if (m != null) {
+            Reading.of(m.bundle(), options);
+        }
+    }
+
+    private Submission submit(List<String> texts, Options options, boolean background) {
         long start = System.nanoTime();
         ServingModel model = pool.acquire();
         BatchQueue queue = pool.queue();
         BatchQueue.Reservation reservation = null;
         try {
             Reading reading = Reading.of(model.bundle(), options);
+            if (background) {
+                return queueBackground(model, queue, texts, reading, options, start);
+            }
             int entries = 0;
             long tokens = 0;
             for (String t : texts) {
@@ -159,6 +189,40 @@ public class Classifier {
             pool.release(model);
             throw e;
         }
+    }
+
+    /** The background half of {@link #submit}: tokenize, queue in the background lane, answer the same way. */
+    private Submission queueBackground(ServingModel model, BatchQueue queue, List<String> texts, Reading reading,
+                                       Options options, long start) {
+        List<TextWindows> read = tokenize(model.tokenizer(), texts, reading);
+        int total = read.stream().mapToInt(w -> w.windows().size()).sum();
+        RequestTicket ticket = new RequestTicket(total);
+        List<PendingText> pending = new ArrayList<>(total);
+        for (TextWindows w : read) {
+            for (TokenizedText t : w.windows()) {
+                pending.add(new PendingText(t, pending.size(), ticket, model, true));
+            }
+        }
+        queue.commitBackground(pending);
+        long tokenized = System.nanoTime();
+        // Not in the request timers: those describe interactive latency, which bulk work must not blur.
+        CompletableFuture<Classification> result = ticket.future().handle((probs, error) -> {
+            try {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+                }
+                List<TextResult> results = decide(model.bundle(), combine(probs, read, reading.aggregation), read,
+                        options);
+                long end = System.nanoTime();
+                return new Classification(model.bundle().id(), model.bundle().version(), results,
+                        new Timings(tokenized - start, ticket.queueNanos(), ticket.inferenceNanos(), end - start));
+            } finally {
+                pool.release(model);
+            }
+        });
+        return new Submission(result, ticket::cancel);
     }
 
     /**

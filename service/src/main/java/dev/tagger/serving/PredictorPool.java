@@ -62,6 +62,19 @@ public class PredictorPool implements SmartLifecycle, ModelServer {
                 .register(metrics.registry());
         Gauge.builder("tagger.workers.busy", busy, AtomicInteger::get).description("Workers running a batch")
                 .register(metrics.registry());
+        Gauge.builder("tagger.queue.background.depth", queue, BatchQueue::backgroundSize)
+                .description("Texts of bulk jobs waiting in the batch queue's background lane")
+                .register(metrics.registry());
+    }
+
+    /** How the batch queue cuts bulk (background) batches; see {@link BatchQueue#configureBackground}. */
+    public void configureBackground(int maxBatchSize, int maxBatchTokens, java.time.Duration interactiveQuiet) {
+        queue.configureBackground(maxBatchSize, maxBatchTokens, interactiveQuiet);
+    }
+
+    /** Inference workers across all devices (0 before start). */
+    public int workerCount() {
+        return workers.size();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.tagger.store;
 
+import dev.tagger.bulk.BulkJobRepository;
 import dev.tagger.catalog.ModelRepository;
 import dev.tagger.config.TaggerProperties;
+import dev.tagger.store.local.FileBulkJobRepository;
 import dev.tagger.store.local.FileJobRepository;
 import dev.tagger.store.local.FileModelRepository;
 import dev.tagger.store.local.LocalJobEvents;
@@ -28,6 +30,11 @@ public class StoreConfig {
     @Bean
     JobEvents jobEvents(JobRepository jobs) {
         return new LocalJobEvents(jobs);
+    }
+
+    @Bean
+    BulkJobRepository bulkJobRepository(TaggerProperties props) {
+        return new FileBulkJobRepository(props.store().dir());
     }
 
     @Bean

@@ -1,0 +1,149 @@
+package dev.tagger.bulk;
+
+import dev.tagger.ServiceTestBase;
+import dev.tagger.config.BulkProperties;
+import dev.tagger.config.TaggerProperties;
+import dev.tagger.serving.Classifier;
+import dev.tagger.serving.PredictorPool;
+import dev.tagger.store.local.FileBulkJobRepository;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Restart durability: a job left RUNNING with a partly written results file (its last line torn by the crash)
+ * resumes after its last complete line and ends with exactly the results of an uninterrupted run; one whose model
+ * is no longer served fails with the reason. Real store, real runner, real model (the shared context's classifier).
+ */
+class BulkResumeTest extends ServiceTestBase {
+
+    @Autowired
+    Classifier classifier;
+    @Autowired
+    PredictorPool pool;
+    @Autowired
+    TaggerProperties tagger;
+
+    private static final BulkProperties PROPS = new BulkProperties(null, null, null, 8, 32, null, null, null);
+    private static final BulkOptions OPTIONS = new BulkOptions(null, 2, false, null, null, null, null);
+
+    static List<BulkInput> inputs(int n) {
+        List<BulkInput> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new BulkInput(i % 3 == 0 ? null : "r" + i, (i % 2 == 0 ? "thank you, this is great " : "I am so "
+                    + "sorry about that ") + i));
+        }
+        return out;
+    }
+
+    static String create(FileBulkJobRepository repo, List<BulkInput> inputs, BulkJob job) throws Exception {
+        try (BulkJobRepository.Draft d = repo.create(job.id())) {
+            for (BulkInput in : inputs) {
+                d.add(in);
+            }
+            d.commit(job);
+        }
+        return job.id();
+    }
+
+    BulkJob runUntilEnded(FileBulkJobRepository repo, String id) throws Exception {
+        BulkJobs jobs = new BulkJobs(repo, classifier, pool, PROPS, tagger, new SimpleMeterRegistry());
+        jobs.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                BulkJob j = jobs.find(id).orElseThrow().job();
+                if (j.status().isFinal()) {
+                    return j;
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("job " + id + " did not end");
+        } finally {
+            jobs.stop();
+        }
+    }
+
+    static String results(FileBulkJobRepository repo, String id) throws Exception {
+        try (InputStream in = repo.readResults(id)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aRunningJobResumesAfterItsLastCompleteResultLine(@TempDir Path a, @TempDir Path b) throws Exception {
+        List<BulkInput> inputs = inputs(100);
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        FileBulkJobRepository whole = new FileBulkJobRepository(a);
+        String first = create(whole, inputs, BulkJob.queued("job-a", t, "upload:x", "jsonl", 100, OPTIONS));
+        BulkJob done = runUntilEnded(whole, first);
+        assertThat(done.status()).isEqualTo(BulkStatus.SUCCEEDED);
+        String expected = results(whole, first);
+        assertThat(expected.split("\n")).hasSize(100);
+
+        // The same job as a crash left it: RUNNING, 37 durable lines and half of the 38th.
+        FileBulkJobRepository crashed = new FileBulkJobRepository(b);
+        BulkJob running = BulkJob.queued("job-b", t, "upload:x", "jsonl", 100, OPTIONS).started(t)
+                .withModel(done.modelId(), done.modelVersion()).withProgress(20, 0);
+        String second = create(crashed, inputs, running);
+        String[] lines = expected.split("\n", -1);
+        StringBuilder partial = new StringBuilder();
+        for (int i = 0; i < 37; i++) {
+            partial.append(lines[i]).append('\n');
+        }
+        partial.append(lines[37], 0, lines[37].length() / 2);
+        Path file = b.resolve("classify-jobs").resolve(second).resolve("results.jsonl");
+        Files.writeString(file, partial.toString(), StandardOpenOption.TRUNCATE_EXISTING);
+
+        // A reader never sees the torn line; reopened, the store counts the complete ones.
+        FileBulkJobRepository reopened = new FileBulkJobRepository(b);
+        assertThat(results(reopened, second).split("\n")).hasSize(37);
+        assertThat(reopened.find(second).orElseThrow().status()).isEqualTo(BulkStatus.RUNNING);
+        BulkJob resumed = runUntilEnded(reopened, second);
+        assertThat(resumed.status()).as(String.valueOf(resumed.error())).isEqualTo(BulkStatus.SUCCEEDED);
+        assertThat(resumed.processed()).isEqualTo(100);
+        assertThat(results(reopened, second)).isEqualTo(expected);
+        // The inputs are dropped once it has ended; the results stay.
+        assertThat(b.resolve("classify-jobs").resolve(second).resolve("inputs.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void aJobWhoseModelIsNoLongerServedFailsWithTheReason(@TempDir Path dir) throws Exception {
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        FileBulkJobRepository repo = new FileBulkJobRepository(dir);
+        BulkJob running = BulkJob.queued("job-c", t, "upload:x", "jsonl", 10, OPTIONS).started(t)
+                .withModel("goemotions-minilm", "000000000000");
+        String id = create(repo, inputs(10), running);
+        BulkJob ended = runUntilEnded(repo, id);
+        assertThat(ended.status()).isEqualTo(BulkStatus.FAILED);
+        assertThat(ended.error()).contains("000000000000").contains("never mixes");
+        assertThat(results(repo, id)).isEmpty();
+    }
+
+    @Test
+    void aDraftThatIsNotCommittedLeavesNothing(@TempDir Path dir) throws Exception {
+        FileBulkJobRepository repo = new FileBulkJobRepository(dir);
+        try (BulkJobRepository.Draft d = repo.create("job-d")) {
+            d.add(new BulkInput(null, "hello"));
+        }
+        assertThat(repo.list()).isEmpty();
+        try (var files = Files.list(dir.resolve("classify-jobs"))) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(new FileBulkJobRepository(dir).list()).isEmpty();
+    }
+}
