@@ -23,6 +23,7 @@ SAMPLE=200
 ORT_THREADS=2
 ORT_BATCHES="8,16,32,64"
 OVERLOAD_SECONDS=10
+BULK_SECONDS=8
 OVERLOAD_CLIENTS=128
 OVERLOAD_QUEUE=64
 OVERLOAD_BACKOFF_MS=0
@@ -44,6 +45,8 @@ usage: bench/run.sh [options]
   --ort-threads N          ONNX Runtime intra-op threads (default $ORT_THREADS)
   --ort-batches LIST       ONNX Runtime batch sizes to try (default $ORT_BATCHES)
   --overload-seconds N     length of the overload phase, 0 skips it (default $OVERLOAD_SECONDS)
+  --bulk-seconds N         interactive window of the bulk phase (bulk job over the dev file alone, then c=4
+                           /classify alone and beside a bulk job), 0 skips it (default $BULK_SECONDS)
   --overload-clients N     closed-loop clients in the overload phase (default $OVERLOAD_CLIENTS)
   --overload-queue N       tagger.batching.queue-capacity of the overload service (default $OVERLOAD_QUEUE)
   --overload-backoff-ms N  pause of a client after a 429 (default $OVERLOAD_BACKOFF_MS: retry at once)
@@ -73,6 +76,7 @@ while [[ $# -gt 0 ]]; do
     --ort-threads) need "$@"; ORT_THREADS="$2"; shift 2 ;;
     --ort-batches) need "$@"; ORT_BATCHES="$2"; shift 2 ;;
     --overload-seconds) need "$@"; OVERLOAD_SECONDS="$2"; shift 2 ;;
+    --bulk-seconds) need "$@"; BULK_SECONDS="$2"; shift 2 ;;
     --overload-clients) need "$@"; OVERLOAD_CLIENTS="$2"; shift 2 ;;
     --overload-queue) need "$@"; OVERLOAD_QUEUE="$2"; shift 2 ;;
     --overload-backoff-ms) need "$@"; OVERLOAD_BACKOFF_MS="$2"; shift 2 ;;
@@ -223,6 +227,11 @@ done
 log "load levels $LEVELS (${LEVEL_SECONDS}s each) and the correctness sample"
 bench_java load "${COMMON[@]}" --url "$URL" --pid "$SERVICE_PID" --levels "$LEVELS" --seconds "$LEVEL_SECONDS" \
   --level-warmup-ms "$LEVEL_WARMUP_MS" --out "$RUN/load.json"
+if awk -v s="$BULK_SECONDS" 'BEGIN { exit !(s > 0) }'; then
+  log "bulk: a bulk job over the dev file alone, then /classify at c=4 alone and beside a bulk job (${BULK_SECONDS}s each)"
+  bench_java bulk --dev "$DEV" --url "$URL" --ort-int8 "$RUN/ort-int8.json" --seconds "$BULK_SECONDS" \
+    --out "$RUN/bulk.md"
+fi
 stop_service
 
 OVERLOAD_ARGS=()
@@ -251,6 +260,10 @@ REPORT_STATUS=0
   echo
   bench_java report --ort "$RUN/ort-fp32.json" --ort-int8 "$RUN/ort-int8.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
     || REPORT_STATUS=$?
+  if [[ -f "$RUN/bulk.md" ]]; then
+    echo
+    cat "$RUN/bulk.md"
+  fi
 } >"$RUN/report.md"
 cat "$RUN/report.md"
 log "results in $RUN"
