@@ -34,6 +34,8 @@ public record DatasetResponse(
                 + "rounded to 4 decimals.", example = "{\"anger\": 0.25, \"joy\": 0.5, \"love\": 0.25}")
         Map<String, Double> labelFrequencies,
         @Schema(description = "Examples with no label (a negative for every label).", example = "1") long unlabeled,
+        @JsonProperty("truncated_texts") @Schema(description = "Texts cut to tagger.datasets.max-text-chars at "
+                + "upload (long_texts=truncate); 0 otherwise.", example = "0") long truncatedTexts,
         @JsonProperty("text_length_chars") @Schema(description = "Text lengths in characters (code points), "
                 + "nearest-rank percentiles.") TextLength textLengthChars) {
 
@@ -70,7 +72,7 @@ public record DatasetResponse(
                 d.rows() == 0 ? 0.0 : Math.round(10000.0 * n / d.rows()) / 10000.0));
         TextLengthStats len = stats.textLength();
         return new DatasetResponse(d.id(), d.name(), d.createdAt().toString(), d.format().name().toLowerCase(Locale.ROOT),
-                d.bytes(), d.rows(), d.labels(), stats.labelCounts(), freq, stats.unlabeled(),
+                d.bytes(), d.rows(), d.labels(), stats.labelCounts(), freq, stats.unlabeled(), stats.truncatedTexts(),
                 new TextLength(len.p50(), len.p90(), len.p99(), len.max()));
     }
 }

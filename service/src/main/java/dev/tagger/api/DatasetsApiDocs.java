@@ -25,11 +25,15 @@ final class DatasetsApiDocs {
             + "tells it";
     static final String LABELS = "The label list, comma-separated or repeated; required for tsv (its label ids "
             + "index it); without it the labels are those found, sorted";
+    static final String LONG_TEXTS = "What a text longer than tagger.datasets.max-text-chars does: reject (the "
+            + "default: the upload is refused, naming the line) or truncate (the text is cut to the limit and counted "
+            + "in truncated_texts)";
 
     static final String DATASET_EXAMPLE = "{\"id\": \"mb2k9x1c-4fq8zr\", \"name\": \"feelings\", "
             + "\"created_at\": \"2025-03-04T05:06:07.123Z\", \"format\": \"jsonl\", \"bytes\": 214, \"rows\": 4, "
             + "\"labels\": [\"anger\", \"joy\", \"love\"], \"label_counts\": {\"anger\": 1, \"joy\": 2, \"love\": 1}, "
             + "\"label_frequencies\": {\"anger\": 0.25, \"joy\": 0.5, \"love\": 0.25}, \"unlabeled\": 1, "
+            + "\"truncated_texts\": 0, "
             + "\"text_length_chars\": {\"p50\": 13, \"p90\": 24, \"p99\": 24, \"max\": 24}}";
 
     private static final String UPLOAD_PROBLEM_EXAMPLE = "{\"title\": \"Unprocessable Content\", \"status\": 422, "

@@ -8,6 +8,7 @@ import dev.tagger.datasets.DatasetProblem;
 import dev.tagger.datasets.DatasetRepository;
 import dev.tagger.datasets.DatasetSaveResult;
 import dev.tagger.datasets.DatasetUploads;
+import dev.tagger.datasets.LongTexts;
 import dev.tagger.training.jobs.JobRunner;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -80,7 +81,10 @@ public class DatasetsController {
             @Parameter(description = DatasetsApiDocs.FORMAT) @RequestParam(name = "format", required = false)
             String format,
             @Parameter(description = DatasetsApiDocs.LABELS) @RequestParam(name = "labels", required = false)
-            List<String> labels) throws IOException {
+            List<String> labels,
+            @Parameter(description = DatasetsApiDocs.LONG_TEXTS, schema = @Schema(allowableValues = {"reject",
+                    "truncate"})) @RequestParam(name = "long_texts", required = false) String longTexts)
+            throws IOException {
         // The file part is spooled (at most max-bytes) because the fields that say how to read it may follow it.
         Path spool = uploads.newFolder("dataset-");
         try {
@@ -106,10 +110,11 @@ public class DatasetsController {
             }
             String filename = form.filename();
             String formName = form.has("name") ? form.value("name") : name;
+            LongTexts mode = longTexts(form.has("long_texts") ? form.value("long_texts") : longTexts);
             try (InputStream in = Files.newInputStream(form.file())) {
                 return save(formName != null ? formName : filename != null && !filename.isBlank() ? filename : "upload",
                         format(form.has("format") ? form.value("format") : format, filename,
-                                form.contentType()), in, labelList, "file");
+                                form.contentType()), in, labelList, "file", mode);
             }
         } finally {
             uploads.remove(spool);
@@ -125,15 +130,19 @@ public class DatasetsController {
             @Parameter(description = DatasetsApiDocs.FORMAT) @RequestParam(name = "format", required = false)
             String format,
             @Parameter(description = DatasetsApiDocs.LABELS) @RequestParam(name = "labels", required = false)
-            List<String> labels) throws IOException {
+            List<String> labels,
+            @Parameter(description = DatasetsApiDocs.LONG_TEXTS, schema = @Schema(allowableValues = {"reject",
+                    "truncate"})) @RequestParam(name = "long_texts", required = false) String longTexts)
+            throws IOException {
         String contentType = request.getContentType();
         if (contentType != null && contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type", "a form-encoded body cannot "
                     + "carry a dataset: send the file with its own type (e.g. text/csv, application/jsonl, "
                     + "text/tab-separated-values) or as multipart/form-data", null);
         }
+        LongTexts mode = longTexts(longTexts);
         return save(name != null ? name : "upload", format(format, null, contentType), request.getInputStream(),
-                labels, "body");
+                labels, "body", mode);
     }
 
     /** As Spring binds a list parameter: one value is split at commas, repeated values are taken as they are. */
@@ -153,10 +162,19 @@ public class DatasetsController {
         }
     }
 
+    private static LongTexts longTexts(String value) {
+        try {
+            return value == null ? LongTexts.REJECT : LongTexts.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("long_texts", e.getMessage());
+        }
+    }
+
     private ResponseEntity<DatasetResponse> save(String name, DatasetFormat format, InputStream body,
-                                                 List<String> labels, String sizeField) throws IOException {
+                                                 List<String> labels, String sizeField, LongTexts longTexts)
+            throws IOException {
         CountingStream in = new CountingStream(body);
-        DatasetSaveResult result = datasetUploads.save(name, format, in, labels, limits);
+        DatasetSaveResult result = datasetUploads.save(name, format, in, labels, limits, longTexts);
         if (!result.ok()) {
             if (in.count > limits.maxBytes()) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, sizeField, "the dataset is larger than the "

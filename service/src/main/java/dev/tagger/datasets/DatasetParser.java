@@ -39,6 +39,7 @@ public final class DatasetParser {
     private final List<String> labels;
     private final DatasetLimits limits;
     private final int maxProblems;
+    private LongTexts longTexts = LongTexts.REJECT;
 
     /**
      * @param format the input format
@@ -63,6 +64,12 @@ public final class DatasetParser {
         this.maxProblems = maxProblems;
     }
 
+    /** What a text over {@code maxTextChars} does (default {@link LongTexts#REJECT}); returns this parser. */
+    public DatasetParser longTexts(LongTexts mode) {
+        this.longTexts = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
     /** Parses the whole input; the report holds the accepted examples. The stream is not closed. */
     public DatasetReport parse(InputStream in) throws IOException {
         List<Example> examples = new ArrayList<>();
@@ -81,7 +88,7 @@ public final class DatasetParser {
     private DatasetReport run(InputStream in, Consumer<? super Example> accepted, List<Example> kept)
             throws IOException {
         Objects.requireNonNull(in, "in");
-        RowSink sink = new RowSink(labels, limits, maxProblems, accepted);
+        RowSink sink = new RowSink(labels, limits, maxProblems, accepted, longTexts);
         Utf8LineReader lines = new Utf8LineReader(in, limits.maxBytes(), limits.maxLineBytes());
         if (!sink.stopped()) {
             format.reader().read(lines, sink);

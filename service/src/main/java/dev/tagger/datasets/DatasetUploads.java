@@ -40,6 +40,12 @@ public final class DatasetUploads {
      */
     public DatasetSaveResult save(String name, DatasetFormat format, InputStream in, List<String> labelsOrNull,
                                   DatasetLimits limits) throws IOException {
+        return save(name, format, in, labelsOrNull, limits, LongTexts.REJECT);
+    }
+
+    /** As {@link #save(String, DatasetFormat, InputStream, List, DatasetLimits)}, with over-long texts cut or not. */
+    public DatasetSaveResult save(String name, DatasetFormat format, InputStream in, List<String> labelsOrNull,
+                                  DatasetLimits limits, LongTexts longTexts) throws IOException {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(limits, "limits");
@@ -57,7 +63,7 @@ public final class DatasetUploads {
             }
             DatasetReport report;
             try (InputStream uploaded = Files.newInputStream(upload)) {
-                report = new DatasetParser(format, labelsOrNull, limits).parse(uploaded, example -> {
+                report = new DatasetParser(format, labelsOrNull, limits).longTexts(longTexts).parse(uploaded, example -> {
                     try {
                         draft.add(example);
                     } catch (IOException e) {

@@ -28,6 +28,8 @@ final class RowSink {
     private final DatasetLimits limits;
     private final int maxProblems;
     private final Consumer<? super Example> accepted;
+    private final LongTexts longTexts;
+    private long truncatedTexts;
 
     private final List<DatasetProblem> problems = new ArrayList<>();
     private long problemCount;
@@ -50,6 +52,13 @@ final class RowSink {
      * @param accepted receives each accepted example as soon as its row is checked
      */
     RowSink(List<String> labels, DatasetLimits limits, int maxProblems, Consumer<? super Example> accepted) {
+        this(labels, limits, maxProblems, accepted, LongTexts.REJECT);
+    }
+
+    /** @param longTexts what a text over {@code maxTextChars} does: reject its row, or be cut to the limit */
+    RowSink(List<String> labels, DatasetLimits limits, int maxProblems, Consumer<? super Example> accepted,
+            LongTexts longTexts) {
+        this.longTexts = longTexts;
         this.limits = limits;
         this.maxProblems = maxProblems;
         this.accepted = accepted;
@@ -161,7 +170,11 @@ final class RowSink {
                 bad = problem(n, "text", "text contains an unpaired UTF-16 surrogate (an invalid \\u escape)");
             } else {
                 int chars = text.codePointCount(0, text.length());
-                if (chars > limits.maxTextChars()) {
+                if (chars > limits.maxTextChars() && longTexts == LongTexts.TRUNCATE) {
+                    // cut at a code point, never inside a surrogate pair
+                    text = text.substring(0, text.offsetByCodePoints(0, limits.maxTextChars()));
+                    truncatedTexts++;
+                } else if (chars > limits.maxTextChars()) {
                     bad = problem(n, "text", String.format(Locale.ROOT,
                             "text has %,d characters, more than the limit of %,d (maxTextChars)",
                             chars, limits.maxTextChars()));
@@ -274,7 +287,7 @@ final class RowSink {
             new TreeMap<>(derivedCounts).forEach((label, count) -> counts.put(label, count[0]));
         }
         return new DatasetStats(acceptedRows, List.copyOf(counts.keySet()), counts, unlabeled,
-                TextLengthStats.of(lengths, (int) acceptedRows));
+                TextLengthStats.of(lengths, (int) acceptedRows), truncatedTexts);
     }
 
     // ---- message helpers shared by the readers --------------------------------------------------------------

@@ -126,6 +126,43 @@ class DatasetsApiTest extends JobTestBase {
     }
 
     @Test
+    void anOverlongTextRefusesTheUploadUnlessLongTextsIsTruncate() throws Exception {
+        String longText = "so long ".repeat(1_300);  // 10,400 characters; tagger.datasets.max-text-chars is 10,000
+        String body = "{\"text\": \"short and sweet\", \"labels\": [\"joy\"]}\n{\"text\": \"" + longText
+                + "\", \"labels\": [\"anger\"]}\n";
+
+        HttpResponse<String> refused = post("/datasets?name=long", body, "application/jsonl");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("10,400 characters").contains("\"line\":2");
+
+        HttpResponse<String> cut = post("/datasets?name=long&long_texts=truncate", body, "application/jsonl");
+        assertThat(cut.statusCode()).as(cut.body()).isEqualTo(201);
+        JsonNode d = json(cut);
+        assertThat(d.get("rows").asInt()).isEqualTo(2);
+        assertThat(d.get("truncated_texts").asInt()).isEqualTo(1);
+        assertThat(d.at("/text_length_chars/max").asInt()).isEqualTo(10_000);
+        assertThat(json(get("/datasets/" + d.get("id").asString())).get("truncated_texts").asInt()).isEqualTo(1);
+        delete("/datasets/" + d.get("id").asString());
+
+        // the same as a multipart form field
+        HttpResponse<String> form = post("/datasets", multipart("b0undary", new String[] {"file", "long.jsonl", body},
+                new String[] {"long_texts", null, "TRUNCATE"}), "multipart/form-data; boundary=b0undary");
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(201);
+        assertThat(json(form).get("truncated_texts").asInt()).isEqualTo(1);
+        delete("/datasets/" + json(form).get("id").asString());
+
+        HttpResponse<String> unknown = post("/datasets?long_texts=chunk", body, "application/jsonl");
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(json(unknown).get("field").asString()).isEqualTo("long_texts");
+        assertThat(json(unknown).get("detail").asString()).contains("'reject' or 'truncate'");
+
+        HttpResponse<String> plain = post("/datasets?name=ok", "{\"text\": \"fine\", \"labels\": []}\n",
+                "application/jsonl");
+        assertThat(json(plain).get("truncated_texts").asInt()).as("zero, not absent").isZero();
+        delete("/datasets/" + json(plain).get("id").asString());
+    }
+
+    @Test
     void aFormatThatCannotBeToldOrIsUnknownIs422NamingTheFormat() throws Exception {
         HttpResponse<String> unknown = post("/datasets?format=xml", JSONL, "application/jsonl");
         assertThat(unknown.statusCode()).isEqualTo(422);

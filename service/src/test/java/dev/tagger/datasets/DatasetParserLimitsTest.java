@@ -81,6 +81,36 @@ class DatasetParserLimitsTest {
     }
 
     @Test
+    void truncateCutsOverlongTextsAtACodePointAndCountsThem() throws IOException {
+        DatasetLimits three = DatasetLimits.DEFAULTS.withMaxTextChars(3);
+        String input = """
+                {"text": "😀😀😀", "labels": ["a"]}
+                {"text": "😀😀😀😀", "labels": ["b"]}
+                {"text": "abcdefgh", "labels": []}
+                """;
+        DatasetReport report = new DatasetParser(DatasetFormat.JSONL, null, three).longTexts(LongTexts.TRUNCATE)
+                .parse(new ByteArrayInputStream(utf8(input)));
+
+        assertThat(report.ok()).isTrue();
+        assertThat(report.examples()).extracting(Example::text).containsExactly("😀😀😀", "😀😀😀", "abc");
+        assertThat(report.examples().get(1).labels()).containsExactly("b");
+        assertThat(report.stats().truncatedTexts()).isEqualTo(2);
+        assertThat(report.stats().textLength().max()).isEqualTo(3);
+        // the default still refuses, and counts nothing as truncated
+        DatasetReport reject = parse(DatasetFormat.JSONL, null, three, input);
+        assertThat(where(reject)).containsExactly("2:text", "3:text");
+        assertThat(reject.stats().truncatedTexts()).isZero();
+    }
+
+    @Test
+    void theLongTextsOptionIsRejectOrTruncate() {
+        assertThat(LongTexts.parse(" Truncate ")).isEqualTo(LongTexts.TRUNCATE);
+        assertThat(LongTexts.parse("reject")).isEqualTo(LongTexts.REJECT);
+        assertThatThrownBy(() -> LongTexts.parse("chunk")).hasMessageContaining("'reject' or 'truncate'")
+                .hasMessageContaining("chunk");
+    }
+
+    @Test
     void maxLabelsLimitsDistinctDerivedLabelsAndTheGivenList() {
         DatasetLimits two = DatasetLimits.DEFAULTS.withMaxLabels(2);
         DatasetReport derived = parse(DatasetFormat.JSONL, null, two, """

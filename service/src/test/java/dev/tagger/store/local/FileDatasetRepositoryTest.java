@@ -122,6 +122,23 @@ class FileDatasetRepositoryTest extends DatasetRepositoryContract {
     }
 
     @Test
+    void metadataWrittenBeforeTruncatedTextsExistedStillReads() throws IOException {
+        DatasetRepository repo = new FileDatasetRepository(root);
+        DatasetInfo info = uploads(repo).save("old", DatasetFormat.JSONL, stream(JSONL), null, DatasetLimits.DEFAULTS)
+                .dataset();
+        Path meta = root.resolve("datasets").resolve(info.id()).resolve("meta.json");
+        String written = Files.readString(meta);
+        assertThat(written).contains("\"truncatedTexts\"");
+        // as an older version wrote it: no truncatedTexts at all
+        Files.writeString(meta, written.replaceAll(",\\s*\"truncatedTexts\"\\s*:\\s*0", ""));
+        assertThat(Files.readString(meta)).doesNotContain("truncatedTexts");
+
+        DatasetInfo read = new FileDatasetRepository(root).find(info.id()).orElseThrow();
+        assertThat(read.stats().truncatedTexts()).isZero();
+        assertThat(read).isEqualTo(info);
+    }
+
+    @Test
     void csvAndTsvUploadsAreStoredAsJsonl() throws IOException {
         DatasetRepository repo = new FileDatasetRepository(root);
         DatasetUploads store = uploads(repo);
