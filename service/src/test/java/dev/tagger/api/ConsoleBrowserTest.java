@@ -1,0 +1,309 @@
+package dev.tagger.api;
+
+import dev.tagger.TrainingTexts;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web console in a real browser: Debian's headless Chromium driven through the system chromedriver (nothing is
+ * downloaded). One user's path through every page against the running service: without a key the API's 401 shows;
+ * with the admin key, upload a bad dataset (errors by line) and a good one (label and length charts), preview and
+ * start a fine-tuning job, watch its curves grow epoch by epoch over the event stream, deploy the model from its
+ * card with confirmation, classify on the Try page and read the bars against the API's own answer, trigger a 422,
+ * and read the serving charts. Every page's screenshot goes to target/console-screenshots (the README's come from
+ * there).
+ *
+ * <p>Skipped when chromium or chromedriver is missing, unless -Dci.requireTools=true (.ci/run installs them).
+ */
+class ConsoleBrowserTest extends JobTestBase {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+
+    private static ChromeDriver driver;
+    private static Path profile;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        boolean present = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+        if (Boolean.getBoolean("tagger.require-tools")) {
+            assertThat(present).as("chromium and chromedriver (Debian packages 'chromium', 'chromium-driver') are "
+                    + "required").isTrue();
+        }
+        assumeTrue(present, "Debian packages 'chromium' and 'chromium-driver' are not installed; skipping the "
+                + "console's browser tests");
+        // The explicit driver and browser: Selenium Manager has nothing to look up or download.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.getAbsolutePath());
+        profile = Files.createTempDirectory("tagger-console-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @AfterEach
+    void putTheDefaultModelBack() throws Exception {
+        cancelActiveJobs();
+        if (!json(get("/models/current")).get("id").asString().equals(DEFAULT_MODEL)) {
+            deployDefault();
+        }
+    }
+
+    @Test
+    void aUserUploadsTrainsWatchesDeploysAndClassifiesThroughTheConsole() throws Exception {
+        // The root redirects to the console, which loads with no key; its API calls then answer 401, said plainly.
+        driver.get(uri("/").toString());
+        assertThat(driver.getCurrentUrl()).endsWith("/console/");
+        forgetKey();
+        driver.navigate().refresh();
+        assertThat(waitFor("#try-status .message.error").getText()).contains("401").contains("Keys page");
+
+        // Keys: the admin key, kept for the session.
+        open("keys");
+        driver.findElement(By.id("key-input")).sendKeys(ADMIN_KEY);
+        driver.findElement(By.id("key-save")).click();
+        assertThat(waitForText("#key-check .message", "admin role").getText()).contains("admin role");
+        assertThat(((JavascriptExecutor) driver).executeScript(
+                "return sessionStorage.getItem('tagger.console.key')")).isEqualTo(ADMIN_KEY);
+        screenshot("keys");
+
+        // Datasets: a file with bad lines is refused with its problems by line; a good one is stored and charted.
+        open("datasets");
+        Path bad = Files.createTempFile("bad", ".jsonl");
+        Files.writeString(bad, "{\"text\": \"fine\", \"labels\": [\"thanks\"]}\n{\"text\": \"  \", \"labels\": []}\n"
+                + "{\"text\": \"x\", \"labels\": \"thanks\"}\n");
+        driver.findElement(By.id("dataset-file")).sendKeys(bad.toAbsolutePath().toString());
+        WebElement problems = waitFor("#datasets-status table.errors");
+        List<String> lines = problems.findElements(By.cssSelector("tbody tr")).stream()
+                .map(r -> r.findElement(By.tagName("td")).getText()).toList();
+        assertThat(lines).containsExactly("2", "3");
+        assertThat(driver.findElement(By.id("datasets-status")).getText()).contains("422").contains("not stored");
+
+        String name = "console-" + System.nanoTime();
+        driver.findElement(By.id("dataset-name")).sendKeys(name);
+        Path good = Files.createTempFile("good", ".jsonl");
+        Files.writeString(good, jsonl(TrainingTexts.examples(40)));
+        driver.findElement(By.id("dataset-file")).sendKeys(good.toAbsolutePath().toString());
+        waitForText("#datasets-status .message.ok", name);
+        WebElement view = waitFor("#dataset-view");
+        String datasetId = view.getAttribute("data-dataset");
+        JsonNode stored = json(get("/datasets/" + datasetId));
+        for (String label : TrainingTexts.LABELS) {
+            WebElement bar = view.findElement(By.cssSelector("ul[aria-label='label frequency'] li[data-label='" + label + "']"));
+            assertThat(Double.parseDouble(bar.getAttribute("data-value")))
+                    .isEqualTo(stored.at("/label_counts/" + label).asDouble());
+        }
+        assertThat(view.findElement(By.id("length-histogram")).getAttribute("data-texts")).isEqualTo("40");
+        screenshot("datasets");
+
+        // Jobs: from the dataset to the form, the resolved spec previewed with the API's defaults, then started.
+        view.findElement(By.id("dataset-train")).click();
+        waitFor("#job-form");
+        assertThat(new Select(driver.findElement(By.id("job-dataset"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo(datasetId);
+        new Select(driver.findElement(By.id("job-train"))).selectByValue("top_layers:1");
+        driver.findElement(By.id("job-epochs")).sendKeys("3");
+        driver.findElement(By.id("job-batch")).sendKeys("10");
+        driver.findElement(By.id("job-split")).sendKeys("0.25");
+        long jobsBefore = json(get("/train-jobs")).get("total").asLong();
+        driver.findElement(By.id("job-preview-go")).click();
+        WebElement preview = waitForText("#job-preview", "top_layers:1");
+        JsonNode spec = JSON.readTree(preview.getText());
+        assertThat(spec.at("/parameters/epochs").asInt()).isEqualTo(3);
+        assertThat(spec.at("/parameters/learning_rate").asDouble()).isEqualTo(5e-5, within(1e-12));
+        assertThat(spec.at("/labels").toString()).isEqualTo("[\"complaint\",\"thanks\"]");
+        assertThat(spec.at("/deploy").asString()).isEqualTo("never");
+        assertThat(json(get("/train-jobs")).get("total").asLong()).as("a preview queues nothing").isEqualTo(jobsBefore);
+
+        driver.findElement(By.id("job-submit")).click();
+        WebElement job = waitFor("#job-view section[data-job]");
+        String jobId = job.getAttribute("data-job");
+        // While it runs: the progress line from the event stream (phase, epoch, ETA) and the curves as epochs end.
+        boolean sawEta = false;
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        while (!"SUCCEEDED".equals(job.getAttribute("data-status"))) {
+            assertThat(job.getAttribute("data-status")).isNotIn("FAILED", "CANCELLED");
+            assertThat(System.nanoTime()).as("job %s did not finish in time", jobId).isLessThan(deadline);
+            sawEta |= driver.findElement(By.id("job-progress-text")).getText().contains("ETA");
+            Thread.sleep(100);
+        }
+        assertThat(sawEta).as("the progress line showed an ETA while the job ran").isTrue();
+        List<Integer> drawn = history("#loss-chart");
+        assertThat(drawn).as("the loss curve was drawn once per epoch as each arrived").containsSubsequence(1, 2, 3);
+        assertThat(drawn).isSorted();
+        assertThat(history("#f1-chart")).containsSubsequence(1, 2, 3);
+        JsonNode done = json(get("/train-jobs/" + jobId));
+        assertThat(driver.findElement(By.id("job-deploy-reason")).getText())
+                .isEqualTo(done.at("/result/deployment/reason").asString()).isNotBlank();
+        String modelId = done.at("/result/model_id").asString();
+        screenshot("jobs");
+
+        // Models: its card with per-label metrics, deployed after a confirmation.
+        open("models/" + modelId);
+        WebElement card = waitFor("#model-detail section[data-model='" + modelId + "']");
+        for (JsonNode row : done.at("/result/metrics/validation/per_label")) {
+            WebElement bar = card.findElement(By.cssSelector("ul[aria-label='F1 per label'] li[data-label='"
+                    + row.get("label").asString() + "']"));
+            assertThat(Double.parseDouble(bar.getAttribute("data-value"))).isEqualTo(row.get("f1").asDouble(), within(1e-9));
+        }
+        card.findElement(By.id("model-deploy")).click();
+        WebElement dialog = waitFor("#confirm[open]");
+        assertThat(dialog.getText()).contains(modelId);
+        dialog.findElement(By.id("confirm-ok")).click();
+        waitForText("#models-status .message.ok", "is now served");
+        assertThat(json(get("/models/current")).get("id").asString()).isEqualTo(modelId);
+        new Select(driver.findElement(By.id("compare-a"))).selectByValue(DEFAULT_MODEL);
+        new Select(driver.findElement(By.id("compare-b"))).selectByValue(modelId);
+        driver.findElement(By.id("compare-go")).click();
+        waitFor("#compare-out ul[aria-label='F1 per label, A and B'] li[data-label='thanks']");
+        screenshot("models");
+
+        // Try: the bars are the API's probabilities, the predicted labels highlighted, for the model just deployed.
+        open("try");
+        String text = "Thank you so much for sorting out the printer so quickly.";
+        WebElement box = waitFor("#try-texts");
+        box.clear();
+        box.sendKeys(text);
+        driver.findElement(By.id("try-submit")).click();
+        WebElement result = waitFor("#try-results section.result");
+        JsonNode answer = json(post("/classify", JSON.writeValueAsString(java.util.Map.of("texts", List.of(text)))))
+                .at("/results/0");
+        assertThat(driver.findElement(By.id("try-model")).getText()).contains(modelId);
+        for (String label : TrainingTexts.LABELS) {
+            WebElement bar = result.findElement(By.cssSelector("li[data-label='" + label + "']"));
+            assertThat(Double.parseDouble(bar.getAttribute("data-value")))
+                    .isEqualTo(answer.at("/scores/" + label).asDouble(), within(1e-6));
+            boolean predicted = false;
+            for (JsonNode l : answer.get("labels")) {
+                predicted |= l.asString().equals(label);
+            }
+            assertThat(bar.getAttribute("class").contains("hit")).as(label).isEqualTo(predicted);
+            assertThat(bar.findElements(By.className("mark"))).as("%s has its threshold marked", label).hasSize(1);
+        }
+        screenshot("try");
+
+        // A 422 shows its message and the field at fault.
+        driver.findElement(By.id("try-threshold")).sendKeys("1.5");
+        driver.findElement(By.id("try-submit")).click();
+        WebElement problem = waitFor("#try-status .message.error");
+        assertThat(problem.getText()).contains("422").contains("threshold");
+
+        // Serving: the charts fill from the service's own meters once a sample interval has passed.
+        open("serving");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(500)).until(d -> {
+            WebElement chart = d.findElement(By.id("throughput-chart"));
+            if (Integer.parseInt(chart.getAttribute("data-points")) > 0
+                    && !d.findElements(By.cssSelector("#label-rates td")).isEmpty()) {
+                return true;
+            }
+            d.navigate().refresh();
+            return false;
+        });
+        screenshot("serving");
+
+        // Phone width: the Try page fits without sideways scrolling.
+        driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            open("try");
+            waitFor("#try-texts");
+            Object overflow = ((JavascriptExecutor) driver).executeScript(
+                    "return document.documentElement.scrollWidth - window.innerWidth");
+            assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+            screenshot("try-phone");
+        } finally {
+            driver.manage().window().setSize(new Dimension(1280, 900));
+        }
+        forgetKey();
+    }
+
+    private static void forgetKey() {
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.removeItem('tagger.console.key')");
+    }
+
+    private void open(String hash) {
+        driver.get(uri("/console/#" + hash).toString());
+        driver.navigate().refresh();
+    }
+
+    private WebElement waitFor(String css) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(css));
+            return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
+        });
+    }
+
+    private WebElement waitForText(String css, String text) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            for (WebElement e : d.findElements(By.cssSelector(css))) {
+                if (e.getText().contains(text)) {
+                    return e;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The point counts a chart was drawn with, in order. */
+    private List<Integer> history(String css) {
+        String h = driver.findElement(By.cssSelector(css)).getAttribute("data-history");
+        List<Integer> out = new ArrayList<>();
+        Arrays.stream(h.split(",")).filter(s -> !s.isBlank()).forEach(s -> out.add(Integer.parseInt(s)));
+        return out;
+    }
+
+    private static void screenshot(String page) throws IOException {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(page + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+}
