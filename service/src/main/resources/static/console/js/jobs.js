@@ -143,9 +143,9 @@ function watch(view, id, signal, onEnd) {
   const text = h('p', { id: 'job-progress-text', 'aria-live': 'polite' });
   const cancel = h('button', { type: 'button', class: 'danger', id: 'job-cancel' }, 'Cancel job');
   const message = h('div', { 'aria-live': 'polite' });
-  const loss = lineChart({ title: 'Loss per epoch', xLabel: 'epoch', series: [{ label: 'train loss' }, { label: 'validation loss' }] });
+  const loss = lineChart({ title: 'Loss per epoch', xLabel: 'epoch', integerX: true, series: [{ label: 'train loss' }, { label: 'validation loss' }] });
   loss.el.id = 'loss-chart';
-  const f1 = lineChart({ title: 'Validation macro-F1 per epoch', xLabel: 'epoch', yRange: [0, 1],
+  const f1 = lineChart({ title: 'Validation macro-F1 per epoch', xLabel: 'epoch', yRange: [0, 1], integerX: true,
     series: [{ label: 'macro-F1' }, { label: 'baseline (untrained)' }] });
   f1.el.id = 'f1-chart';
   const result = h('div', { id: 'job-result' });

@@ -148,7 +148,7 @@ const COLOURS = ['#0b57d0', '#c2410c', '#0b6e35', '#7c3aed', '#b3261e', '#0e7490
  * The element carries data-points (how many x values it draws) and data-history (the counts it was drawn with,
  * in order), which show that a curve grew as data arrived.
  */
-export function lineChart({ title, xLabel = '', series, height = 220, time = false, yRange }) {
+export function lineChart({ title, xLabel = '', series, height = 220, time = false, yRange, integerX = false }) {
   const el = h('figure', { class: 'chart', 'data-points': '0', 'data-history': '' },
     h('figcaption', {}, h('strong', {}, title)));
   const holder = h('div');
@@ -159,7 +159,8 @@ export function lineChart({ title, xLabel = '', series, height = 220, time = fal
   const opts = () => ({
     width: width(), height,
     scales: { x: { time }, y: yRange ? { range: yRange } : {} },
-    axes: [{ label: xLabel }, {}],
+    // Epochs are whole numbers: ticks at 1, 2, 5, 10, ... only.
+    axes: [integerX ? { label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : { label: xLabel }, {}],
     series: [{ label: xLabel || 'x' }, ...series.map((s, i) => ({
       label: s.label, stroke: s.color || COLOURS[i % COLOURS.length], width: 2,
       points: { show: true, size: 5 }, spanGaps: true,

@@ -115,7 +115,7 @@ class ConsoleBrowserTest extends JobTestBase {
         assertThat(waitForText("#key-check .message", "admin role").getText()).contains("admin role");
         assertThat(((JavascriptExecutor) driver).executeScript(
                 "return sessionStorage.getItem('tagger.console.key')")).isEqualTo(ADMIN_KEY);
-        screenshot("keys");
+        screenshot("keys", "main");
 
         // Datasets: a file with bad lines is refused with its problems by line; a good one is stored and charted.
         open("datasets");
@@ -144,7 +144,7 @@ class ConsoleBrowserTest extends JobTestBase {
                     .isEqualTo(stored.at("/label_counts/" + label).asDouble());
         }
         assertThat(view.findElement(By.id("length-histogram")).getAttribute("data-texts")).isEqualTo("40");
-        screenshot("datasets");
+        screenshot("datasets", "#dataset-view");
 
         // Jobs: from the dataset to the form, the resolved spec previewed with the API's defaults, then started.
         view.findElement(By.id("dataset-train")).click();
@@ -186,7 +186,7 @@ class ConsoleBrowserTest extends JobTestBase {
         assertThat(driver.findElement(By.id("job-deploy-reason")).getText())
                 .isEqualTo(done.at("/result/deployment/reason").asString()).isNotBlank();
         String modelId = done.at("/result/model_id").asString();
-        screenshot("jobs");
+        screenshot("jobs", "#job-progress");
 
         // Models: its card with per-label metrics, deployed after a confirmation.
         open("models/" + modelId);
@@ -206,7 +206,7 @@ class ConsoleBrowserTest extends JobTestBase {
         new Select(driver.findElement(By.id("compare-b"))).selectByValue(modelId);
         driver.findElement(By.id("compare-go")).click();
         waitFor("#compare-out ul[aria-label='F1 per label, A and B'] li[data-label='thanks']");
-        screenshot("models");
+        screenshot("models", "#model-detail");
 
         // Try: the bars are the API's probabilities, the predicted labels highlighted, for the model just deployed.
         open("try");
@@ -230,7 +230,7 @@ class ConsoleBrowserTest extends JobTestBase {
             assertThat(bar.getAttribute("class").contains("hit")).as(label).isEqualTo(predicted);
             assertThat(bar.findElements(By.className("mark"))).as("%s has its threshold marked", label).hasSize(1);
         }
-        screenshot("try");
+        screenshot("try", "main");
 
         // A 422 shows its message and the field at fault.
         driver.findElement(By.id("try-threshold")).sendKeys("1.5");
@@ -249,7 +249,7 @@ class ConsoleBrowserTest extends JobTestBase {
             d.navigate().refresh();
             return false;
         });
-        screenshot("serving");
+        screenshot("serving", "main");
 
         // Phone width: the Try page fits without sideways scrolling.
         driver.manage().window().setSize(new Dimension(390, 844));
@@ -259,7 +259,7 @@ class ConsoleBrowserTest extends JobTestBase {
             Object overflow = ((JavascriptExecutor) driver).executeScript(
                     "return document.documentElement.scrollWidth - window.innerWidth");
             assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
-            screenshot("try-phone");
+            screenshot("try-phone", "main");
         } finally {
             driver.manage().window().setSize(new Dimension(1280, 900));
         }
@@ -301,7 +301,10 @@ class ConsoleBrowserTest extends JobTestBase {
         return out;
     }
 
-    private static void screenshot(String page) throws IOException {
+    /** Saves the viewport with this element at its top (the page's header above it when it is the main area). */
+    private static void screenshot(String page, String css) throws IOException {
+        ((JavascriptExecutor) driver).executeScript("const e = document.querySelector(arguments[0]);"
+                + "window.scrollTo(0, e.id === 'main' ? 0 : e.getBoundingClientRect().top + window.scrollY - 8);", css);
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(page + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
