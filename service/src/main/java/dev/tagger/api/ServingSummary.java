@@ -45,13 +45,19 @@ public record ServingSummary(
         static Point of(ServingHistory.Sample s) {
             return new Point(s.end().toString(), round(s.seconds()), s.texts(), s.requests(),
                     round(s.texts() / s.seconds()), round(s.p50Millis()), round(s.p99Millis()), s.queueDepth(),
-                    s.labelRates(), round(s.emptyRate()));
+                    rounded(s.labelRates()), round(s.emptyRate()));
         }
     }
 
     static ServingSummary of(List<ServingHistory.Sample> samples) {
         return new ServingSummary(ServingHistory.INTERVAL.toSeconds(), ServingHistory.CAPACITY,
                 samples.stream().map(Point::of).toList());
+    }
+
+    private static Map<String, Double> rounded(Map<String, Double> rates) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        rates.forEach((label, rate) -> out.put(label, Math.round(rate * 10000) / 10000.0));
+        return out;
     }
 
     private static Double round(Double v) {

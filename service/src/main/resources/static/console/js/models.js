@@ -73,6 +73,15 @@ export async function render(main, [selectedId]) {
     const facts = [['id', d.id], ['version', h('code', {}, d.version)], ['base', d.base ?? '–'],
       ['trained', d.trained_part ?? '–'], ['labels', d.labels.join(', ')], ['token limit', String(d.max_tokens ?? '–')],
       ['created', d.created ?? '–']];
+    // Precision is a property of serving (tagger.precision, per device), known for the served model.
+    let precision = 'when served: tagger.precision (int8 on CPUs by default, fp32 on GPUs)';
+    if (d.serving) {
+      try {
+        const cur = await get('/models/current');
+        precision = Object.entries(cur.precision || {}).map(([dev, p]) => `${p} on ${dev}`).join(', ');
+      } catch { /* keep the general rule */ }
+    }
+    facts.push(['precision', h('span', { id: 'model-precision' }, precision)]);
     const sections = Object.entries(card).filter(([k, v]) => typeof v === 'object' && v !== null && k !== 'metrics');
     const metrics = card.metrics || {};
     const summary = Object.entries(metrics.validation || {}).filter(([, v]) => typeof v !== 'object');

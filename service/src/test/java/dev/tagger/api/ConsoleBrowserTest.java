@@ -1,5 +1,6 @@
 package dev.tagger.api;
 
+import dev.tagger.ConsoleBrowser;
 import dev.tagger.TrainingTexts;
 
 import org.junit.jupiter.api.AfterAll;
@@ -13,8 +14,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
@@ -27,13 +26,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web console in a real browser: Debian's headless Chromium driven through the system chromedriver (nothing is
@@ -45,57 +41,43 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * there).
  *
  * <p>Skipped when chromium or chromedriver is missing, unless -Dci.requireTools=true (.ci/run installs them).
+ * ProtectedModeTest opens the console with no key configured.
  */
 class ConsoleBrowserTest extends JobTestBase {
 
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/console-screenshots");
 
+    private static ConsoleBrowser browser;
     private static ChromeDriver driver;
-    private static Path profile;
+    /** What the test stored, removed after it. */
+    private String datasetId;
+    private String modelId;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        boolean present = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
-        if (Boolean.getBoolean("tagger.require-tools")) {
-            assertThat(present).as("chromium and chromedriver (Debian packages 'chromium', 'chromium-driver') are "
-                    + "required").isTrue();
-        }
-        assumeTrue(present, "Debian packages 'chromium' and 'chromium-driver' are not installed; skipping the "
-                + "console's browser tests");
-        // The explicit driver and browser: Selenium Manager has nothing to look up or download.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.getAbsolutePath());
-        profile = Files.createTempDirectory("tagger-console-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        browser = ConsoleBrowser.startOrSkip();
+        driver = browser.driver();
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 
     @AfterEach
-    void putTheDefaultModelBack() throws Exception {
+    void putTheDefaultModelBackAndRemoveWhatItStored() throws Exception {
         cancelActiveJobs();
         if (!json(get("/models/current")).get("id").asString().equals(DEFAULT_MODEL)) {
             deployDefault();
+        }
+        if (modelId != null) {
+            assertThat(delete("/models/" + modelId).statusCode()).isEqualTo(204);
+        }
+        if (datasetId != null) {
+            assertThat(delete("/datasets/" + datasetId).statusCode()).isEqualTo(204);
         }
     }
 
@@ -136,7 +118,7 @@ class ConsoleBrowserTest extends JobTestBase {
         driver.findElement(By.id("dataset-file")).sendKeys(good.toAbsolutePath().toString());
         waitForText("#datasets-status .message.ok", name);
         WebElement view = waitFor("#dataset-view");
-        String datasetId = view.getAttribute("data-dataset");
+        datasetId = view.getAttribute("data-dataset");
         JsonNode stored = json(get("/datasets/" + datasetId));
         for (String label : TrainingTexts.LABELS) {
             WebElement bar = view.findElement(By.cssSelector("ul[aria-label='label frequency'] li[data-label='" + label + "']"));
@@ -185,7 +167,7 @@ class ConsoleBrowserTest extends JobTestBase {
         JsonNode done = json(get("/train-jobs/" + jobId));
         assertThat(driver.findElement(By.id("job-deploy-reason")).getText())
                 .isEqualTo(done.at("/result/deployment/reason").asString()).isNotBlank();
-        String modelId = done.at("/result/model_id").asString();
+        modelId = done.at("/result/model_id").asString();
         screenshot("jobs", "#job-progress");
 
         // Models: its card with per-label metrics, deployed after a confirmation.
@@ -201,6 +183,10 @@ class ConsoleBrowserTest extends JobTestBase {
         assertThat(dialog.getText()).contains(modelId);
         dialog.findElement(By.id("confirm-ok")).click();
         waitForText("#models-status .message.ok", "is now served");
+        card = waitForText("#model-detail section[data-model='" + modelId + "']", "precision");
+        assertThat(card.findElements(By.tagName("h3")).stream().map(WebElement::getText).toList())
+                .contains("data", "settings", "timings", "Per label (validation)");
+        assertThat(card.findElement(By.id("model-precision")).getText()).containsPattern("(int8|fp32) on cpu");
         assertThat(json(get("/models/current")).get("id").asString()).isEqualTo(modelId);
         new Select(driver.findElement(By.id("compare-a"))).selectByValue(DEFAULT_MODEL);
         new Select(driver.findElement(By.id("compare-b"))).selectByValue(modelId);
@@ -305,6 +291,8 @@ class ConsoleBrowserTest extends JobTestBase {
     private static void screenshot(String page, String css) throws IOException {
         ((JavascriptExecutor) driver).executeScript("const e = document.querySelector(arguments[0]);"
                 + "window.scrollTo(0, e.id === 'main' ? 0 : e.getBoundingClientRect().top + window.scrollY - 8);", css);
+        assertThat(driver.findElement(By.tagName("main")).getText()).as(page).doesNotContain("[object ")
+                .doesNotContain("undefined").doesNotContain("NaN");
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(page + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
