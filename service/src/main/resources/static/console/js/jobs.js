@@ -28,11 +28,11 @@ export async function render(main, params) {
     return () => abort?.abort();
   }
   const preselect = params[0] && params[0] !== 'job' ? params[0] : null;
-  const dsOptions = (first) => [h('option', { value: '' }, first), ...datasets.map((d) =>
-    h('option', { value: d.id, selected: d.id === preselect }, `${d.name} (${d.rows} rows)`))];
+  const dsOptions = (first, pre) => [h('option', { value: '' }, first), ...datasets.map((d) =>
+    h('option', { value: d.id, selected: d.id === pre }, `${d.name} (${d.rows} rows)`))];
   const f = {
     name: h('input', { type: 'text', id: 'job-name', placeholder: 'optional' }),
-    dataset: h('select', { id: 'job-dataset', required: true }, dsOptions('choose a dataset')),
+    dataset: h('select', { id: 'job-dataset', required: true }, dsOptions('choose a dataset', preselect)),
     validation: h('select', { id: 'job-validation' }, dsOptions('a split of the training data')),
     split: h('input', { type: 'number', id: 'job-split', step: '0.05', placeholder: '0.2' }),
     train: h('select', { id: 'job-train' }, h('option', { value: '' }, 'head (default)'),

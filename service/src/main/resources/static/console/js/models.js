@@ -93,7 +93,7 @@ export async function render(main, [selectedId]) {
           h('h3', {}, 'Validation'), definitionList([...summary.map(([k, v]) => [k, String(v)]), ...estimate])),
         h('div', {}, sections.map(([k, v]) => [h('h3', {}, k), describeValue(v)]))),
       rows.length ? [
-        h('h3', {}, 'Per label (validation)'),
+        h('h3', { id: 'per-label' }, 'Per label (validation)'),
         h('div', { class: 'grid' },
           sortableTable([
             { key: 'label', title: 'label' },

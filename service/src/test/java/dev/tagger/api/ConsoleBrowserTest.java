@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -90,6 +91,14 @@ class ConsoleBrowserTest extends JobTestBase {
         driver.navigate().refresh();
         assertThat(waitFor("#try-status .message.error").getText()).contains("401").contains("Keys page");
 
+        // A classify key: the Keys page names its role, and an admin-only page says 403 plainly.
+        open("keys");
+        driver.findElement(By.id("key-input")).sendKeys(CLASSIFY_KEY);
+        driver.findElement(By.id("key-save")).click();
+        assertThat(waitForText("#key-check .message", "role").getText()).contains("classify role");
+        open("datasets");
+        assertThat(waitFor("#datasets-status .message.error").getText()).contains("Not allowed (403)");
+
         // Keys: the admin key, kept for the session.
         open("keys");
         driver.findElement(By.id("key-input")).sendKeys(ADMIN_KEY);
@@ -113,9 +122,11 @@ class ConsoleBrowserTest extends JobTestBase {
 
         String name = "console-" + System.nanoTime();
         driver.findElement(By.id("dataset-name")).sendKeys(name);
-        Path good = Files.createTempFile("good", ".jsonl");
-        Files.writeString(good, jsonl(TrainingTexts.examples(40)));
-        driver.findElement(By.id("dataset-file")).sendKeys(good.toAbsolutePath().toString());
+        // This one is dropped on the drop zone, as a file dragged from the desktop arrives.
+        ((JavascriptExecutor) driver).executeScript("const dt = new DataTransfer();"
+                + "dt.items.add(new File([arguments[0]], 'support.jsonl', {type: 'application/jsonl'}));"
+                + "document.getElementById('dataset-drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, "
+                + "bubbles: true, cancelable: true}));", jsonl(TrainingTexts.examples(40)));
         waitForText("#datasets-status .message.ok", name);
         WebElement view = waitFor("#dataset-view");
         datasetId = view.getAttribute("data-dataset");
@@ -145,6 +156,8 @@ class ConsoleBrowserTest extends JobTestBase {
         assertThat(spec.at("/parameters/learning_rate").asDouble()).isEqualTo(5e-5, within(1e-12));
         assertThat(spec.at("/labels").toString()).isEqualTo("[\"complaint\",\"thanks\"]");
         assertThat(spec.at("/deploy").asString()).isEqualTo("never");
+        assertThat(spec.at("/validation_data/split").asDouble()).isEqualTo(0.25);
+        assertThat(spec.at("/validation_data/dataset_id").isMissingNode()).isTrue();
         assertThat(json(get("/train-jobs")).get("total").asLong()).as("a preview queues nothing").isEqualTo(jobsBefore);
 
         driver.findElement(By.id("job-submit")).click();
@@ -183,16 +196,22 @@ class ConsoleBrowserTest extends JobTestBase {
         assertThat(dialog.getText()).contains(modelId);
         dialog.findElement(By.id("confirm-ok")).click();
         waitForText("#models-status .message.ok", "is now served");
-        card = waitForText("#model-detail section[data-model='" + modelId + "']", "precision");
+        // The card is drawn again for the served model (its deploy button now says so).
+        card = waitForText("#model-detail section[data-model='" + modelId + "']", "Being served");
         assertThat(card.findElements(By.tagName("h3")).stream().map(WebElement::getText).toList())
                 .contains("data", "settings", "timings", "Per label (validation)");
         assertThat(card.findElement(By.id("model-precision")).getText()).containsPattern("(int8|fp32) on cpu");
         assertThat(json(get("/models/current")).get("id").asString()).isEqualTo(modelId);
+        // The per-label table sorts from the keyboard: its header buttons take Enter.
+        WebElement recall = card.findElement(By.xpath(".//th[button[text()='recall']]"));
+        recall.findElement(By.tagName("button")).sendKeys(Keys.ENTER);
+        assertThat(card.findElement(By.xpath(".//th[button[text()='recall']]")).getAttribute("aria-sort"))
+                .isEqualTo("descending");
         new Select(driver.findElement(By.id("compare-a"))).selectByValue(DEFAULT_MODEL);
         new Select(driver.findElement(By.id("compare-b"))).selectByValue(modelId);
         driver.findElement(By.id("compare-go")).click();
         waitFor("#compare-out ul[aria-label='F1 per label, A and B'] li[data-label='thanks']");
-        screenshot("models", "#model-detail");
+        screenshot("models", "#per-label");
 
         // Try: the bars are the API's probabilities, the predicted labels highlighted, for the model just deployed.
         open("try");
