@@ -125,7 +125,9 @@ export async function render(main, [selectedId]) {
           const labels = [...new Set([...px.keys(), ...py.keys()])];
           const rows = labels.map((l) => ({ label: l, a: px.get(l)?.f1 ?? null, b: py.get(l)?.f1 ?? null,
             delta: (py.get(l)?.f1 ?? 0) - (px.get(l)?.f1 ?? 0) }));
+          const common = labels.filter((l) => px.has(l) && py.has(l)).length;
           out.replaceChildren(
+            common ? null : note('info', 'These versions share no label: each one\'s F1 is shown where it has the label (–: it does not).'),
             h('p', {}, `macro-F1: ${x.id} ${fmt(x.validation_macro_f1, 4)} · ${y.id} ${fmt(y.validation_macro_f1, 4)}`
               + ' (each on its own validation data)'),
             h('div', { class: 'grid' },
@@ -136,7 +138,7 @@ export async function render(main, [selectedId]) {
               { sort: { key: 'delta', dir: 'descending' } }),
               h('div', {}, h('p', { class: 'legend' }, h('span', { class: 'swatch', style: 'background:var(--bar)' }),
                 `A: ${x.id}`, h('span', { class: 'swatch', style: 'background:#c2410c' }), `B: ${y.id}`),
-              bars(rows.map((r) => ({ name: r.label, value: r.a ?? 0, b: r.b ?? 0 })), { label: 'F1 per label, A and B' }))));
+              bars(rows.map((r) => ({ name: r.label, value: r.a, b: r.b })), { label: 'F1 per label, A and B' }))));
         } catch (err) { show(out, errorMessage(err)); }
       } },
       h('div', {}, h('label', { for: 'compare-a' }, 'Version A'), a),
