@@ -98,6 +98,35 @@ public class TrainJobsController {
                 .body(TrainJobResponse.of(job));
     }
 
+    @Operation(summary = "Preview a training job", description = "Validates the job and resolves it exactly as "
+            + "POST /train-jobs does (every default filled in, labels read from the data), and answers the spec it "
+            + "would run, without queueing anything. The console shows it before a job is submitted.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = TrainJobRequest.Body.class),
+                    examples = @ExampleObject(name = "inline examples", value = TrainJobsDocs.REQUEST))))
+    @ApiResponse(responseCode = "200", description = "The resolved spec; nothing was queued", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = TrainJobResponse.Request.class),
+            examples = @ExampleObject(value = TrainJobsDocs.PREVIEW)))
+    @ApiResponse(responseCode = "400", description = "The body is not valid JSON", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "403", description = TrainJobsDocs.ADMIN, content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than tagger.api.max-body-bytes",
+            content = @Content(mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "415", description = "The content type is not application/json", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM)))
+    @ApiResponse(responseCode = "422", description = "A value is wrong, or names no stored model or dataset; "
+            + "'field' names it", content = @Content(
+            mediaType = OpenApiConfig.PROBLEM_JSON, schema = @Schema(ref = OpenApiConfig.PROBLEM),
+            examples = @ExampleObject(value = TrainJobsDocs.INVALID)))
+    @PostMapping(path = "/preview", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public TrainJobResponse.Request preview(@RequestBody JsonNode body) {
+        return TrainJobResponse.Request.of(planner.plan(TrainJobRequest.parse(body, limits, maxInlineExamples,
+                planner)).spec());
+    }
+
     @Operation(summary = "List training jobs", description = "Newest first, filtered by state, one page at a time.")
     @ApiResponse(responseCode = "200", description = "One page of jobs", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TrainJobResponse.Page.class),

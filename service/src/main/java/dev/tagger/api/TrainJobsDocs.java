@@ -19,6 +19,14 @@ final class TrainJobsDocs {
             + "\"warmup_ratio\": 0.05, \"weight_decay\": 1.0E-4, \"dropout\": 0.0, \"clip_norm\": 1.0, \"seed\": 42, "
             + "\"min_positives\": 5}, \"deploy\": \"if_better\"}";
 
+    /** POST /train-jobs/preview: the spec alone. */
+    static final String PREVIEW = "{\"name\": \"support tickets\", \"training_data\": "
+            + "{\"examples\": 40}, \"validation_data\": {\"split\": 0.2}, \"labels\": [\"complaint\", \"thanks\"], "
+            + "\"base\": \"builtin:all-MiniLM-L6-v2\", \"parameters\": {\"train\": \"head\", \"epochs\": 40, "
+            + "\"learning_rate\": 0.01, \"head_learning_rate\": 0.01, \"batch_size\": 8, \"max_tokens\": 128, "
+            + "\"warmup_ratio\": 0.05, \"weight_decay\": 1.0E-4, \"dropout\": 0.0, \"clip_norm\": 1.0, \"seed\": 42, "
+            + "\"min_positives\": 5}, \"deploy\": \"if_better\"}";
+
     static final String QUEUED = "{\"id\": \"mbk3x0qz-4f7kqa\", \"status\": \"QUEUED\", "
             + "\"created_at\": \"2025-06-01T10:00:00.123456Z\", \"cancel_requested\": false, " + SPEC
             + ", \"epochs\": []}";

@@ -90,6 +90,10 @@ public class SecurityConfig {
                     // The API's own description, like any public API's.
                     .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
                             "/swagger-ui/**").permitAll()
+                    // The console's static files and chart library: no data in them, every API call they make
+                    // carries the key the user typed in.
+                    .requestMatchers(HttpMethod.GET, "/", "/console", "/console/**", "/webjars/**").permitAll()
+                    .requestMatchers(HttpMethod.GET, "/serving/summary").hasRole(CLASSIFY)
                     .requestMatchers(HttpMethod.POST, "/classify").hasRole(CLASSIFY)
                     // Bulk jobs are /classify in the background: the same role runs them and reads any job's
                     // results (keys carry roles, not tenants; see docs/bulk-jobs.md).

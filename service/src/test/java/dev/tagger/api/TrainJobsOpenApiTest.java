@@ -38,6 +38,7 @@ class TrainJobsOpenApiTest extends ServiceTestBase {
         assertCodes(list, "200", "401", "403", "422");
 
         assertCodes(api.at("/paths/~1train-jobs~1{id}/get"), "200", "401", "403", "404");
+        assertCodes(api.at("/paths/~1train-jobs~1preview/post"), "200", "400", "401", "403", "413", "415", "422");
         assertCodes(api.at("/paths/~1train-jobs~1{id}~1cancel/post"), "200", "401", "403", "404", "409");
         assertCodes(api.at("/paths/~1train-jobs~1{id}~1events/get"), "200", "401", "403", "404");
 

@@ -1,10 +1,15 @@
 package dev.tagger.security;
 
+import dev.tagger.ConsoleBrowser;
 import dev.tagger.model.TinyBert;
 import dev.tagger.model.format.Archives;
 
 import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -128,6 +134,28 @@ class ProtectedModeTest {
         assertThat(p.get("setting").asString()).isEqualTo("tagger.models.allow-torchscript");
         assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/models/ts-off")).GET())
                 .statusCode()).isEqualTo(404);
+    }
+
+    /** The web console with no key configured: it sends none, and its same-origin POSTs pass the cross-site filter. */
+    @Test
+    void theConsoleWorksWithoutAKey() throws Exception {
+        try (ConsoleBrowser browser = ConsoleBrowser.startOrSkip()) {
+            ChromeDriver driver = browser.driver();
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            driver.get("http://127.0.0.1:" + port + "/console/#keys");
+            assertThat(wait.until(d -> d.findElements(By.cssSelector("#key-check .message.ok")).stream().findFirst()
+                    .orElse(null)).getText()).contains("No key is needed");
+
+            driver.get("http://127.0.0.1:" + port + "/console/#try");
+            driver.navigate().refresh();
+            wait.until(d -> d.findElement(By.id("try-model")).getText().contains("goemotions-minilm"));
+            driver.findElement(By.id("try-submit")).click();
+            WebElement result = wait.until(d -> d.findElements(By.cssSelector("#try-results section.result"))
+                    .stream().findFirst().orElse(null));
+            List<WebElement> hits = result.findElements(By.cssSelector("li.hit"));
+            assertThat(hits).extracting(e -> e.getAttribute("data-label")).contains("gratitude");
+            assertThat(driver.findElements(By.cssSelector("#try-status .message.error"))).isEmpty();
+        }
     }
 
     @Test
