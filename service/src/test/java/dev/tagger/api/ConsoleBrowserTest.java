@@ -12,6 +12,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -245,7 +246,8 @@ class ConsoleBrowserTest extends JobTestBase {
 
         // Serving: the charts fill from the service's own meters once a sample interval has passed.
         open("serving");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(500)).until(d -> {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class).pollingEvery(Duration.ofMillis(500)).until(d -> {
             WebElement chart = d.findElement(By.id("throughput-chart"));
             if (Integer.parseInt(chart.getAttribute("data-points")) > 0
                     && !d.findElements(By.cssSelector("#label-rates td")).isEmpty()) {
@@ -281,14 +283,16 @@ class ConsoleBrowserTest extends JobTestBase {
     }
 
     private WebElement waitFor(String css) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class).until(d -> {
             List<WebElement> found = d.findElements(By.cssSelector(css));
             return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
         });
     }
 
     private WebElement waitForText(String css, String text) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class).until(d -> {
             for (WebElement e : d.findElements(By.cssSelector(css))) {
                 if (e.getText().contains(text)) {
                     return e;

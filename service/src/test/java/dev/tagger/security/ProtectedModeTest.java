@@ -7,8 +7,11 @@ import dev.tagger.model.format.Archives;
 import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Wait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -141,7 +144,8 @@ class ProtectedModeTest {
     void theConsoleWorksWithoutAKey() throws Exception {
         try (ConsoleBrowser browser = ConsoleBrowser.startOrSkip()) {
             ChromeDriver driver = browser.driver();
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            Wait<WebDriver> wait = new WebDriverWait(driver, Duration.ofSeconds(30))
+                    .ignoring(StaleElementReferenceException.class);
             driver.get("http://127.0.0.1:" + port + "/console/#keys");
             assertThat(wait.until(d -> d.findElements(By.cssSelector("#key-check .message.ok")).stream().findFirst()
                     .orElse(null)).getText()).contains("No key is needed");
