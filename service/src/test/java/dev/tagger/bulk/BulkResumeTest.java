@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Restart durability: a job left RUNNING with a partly written results file (its last line torn by the crash)
@@ -116,7 +118,22 @@ class BulkResumeTest extends ServiceTestBase {
         BulkJob resumed = runUntilEnded(reopened, second);
         assertThat(resumed.status()).as(String.valueOf(resumed.error())).isEqualTo(BulkStatus.SUCCEEDED);
         assertThat(resumed.processed()).isEqualTo(100);
-        assertThat(results(reopened, second)).isEqualTo(expected);
+        String[] after = results(reopened, second).split("\n", -1);
+        assertThat(after).hasSameSizeAs(lines);
+        for (int i = 0; i < 37; i++) {
+            assertThat(after[i]).as("durable line %d is kept as it was", i + 1).isEqualTo(lines[i]);
+        }
+        for (int i = 37; i < lines.length - 1; i++) {
+            // recomputed in other batches: the same answer up to float rounding in the 7th digit
+            JsonNode got = JSON.readTree(after[i]);
+            JsonNode want = JSON.readTree(lines[i]);
+            assertThat(got.get("id")).isEqualTo(want.get("id"));
+            assertThat(got.get("labels")).as("line %d", i + 1).isEqualTo(want.get("labels"));
+            for (String label : want.get("scores").propertyNames()) {
+                assertThat(got.at("/scores/" + label).asDouble()).as("line %d, %s", i + 1, label)
+                        .isCloseTo(want.at("/scores/" + label).asDouble(), within(1e-5));
+            }
+        }
         // The inputs are dropped once it has ended; the results stay.
         assertThat(b.resolve("classify-jobs").resolve(second).resolve("inputs.jsonl")).doesNotExist();
     }
