@@ -5,10 +5,12 @@ import dev.tagger.config.TaggerProperties;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.format.Archives;
 import dev.tagger.model.format.HfExport;
+import dev.tagger.model.format.SentenceTransformersExport;
 import dev.tagger.model.format.ModelImporter;
 import dev.tagger.model.format.UnpackBudget;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -170,18 +172,32 @@ public class ModelImportController {
         });
     }
 
-    @Operation(summary = "Export a model as a Hugging Face checkpoint (tar.gz)",
-            description = "config.json (BertForSequenceClassification, multi_label_classification), model.safetensors "
-                    + "(F32, every tensor under its Hugging Face name), tokenizer.json, thresholds.json, card.json. "
-                    + "Needs the admin key.")
-    @ApiResponse(responseCode = "200", description = "The checkpoint as <id>.tar.gz", content = @Content(
+    @Operation(summary = "Export a model (tar.gz): a Hugging Face checkpoint or a sentence-transformers folder",
+            description = "format=hf: config.json (BertForSequenceClassification, multi_label_classification), "
+                    + "model.safetensors (F32, every tensor under its Hugging Face name), tokenizer.json, "
+                    + "thresholds.json, card.json; for models that pool with 'pooler'. format=sentence-transformers: "
+                    + "a folder SentenceTransformer(dir) loads (modules.json, 1_Pooling, BertModel weights, "
+                    + "tokenizer.json) plus the head (tagger_head.safetensors, labels.json, thresholds.json) and "
+                    + "apply_head.py; for models that pool by mean or [CLS], as the built-in model and every trained "
+                    + "model do. format=auto (default) picks the one the model has. Needs the admin key.")
+    @ApiResponse(responseCode = "200", description = "The export as <id>.tar.gz", content = @Content(
             mediaType = GZIP, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "403", description = "The key is not an admin key")
     @ApiResponse(responseCode = "404", description = "No model has this id")
-    @ApiResponse(responseCode = "409", description = "The model cannot be exported: a TorchScript model, or a pooling "
-            + "BertForSequenceClassification cannot express (mean, cls)")
+    @ApiResponse(responseCode = "409", description = "The model cannot be exported in that format: a TorchScript model, "
+            + "a mean or [CLS] model as hf, a pooler model as sentence-transformers")
+    @ApiResponse(responseCode = "422", description = "format is not auto, hf or sentence-transformers")
     @GetMapping(value = "/models/{id}/export")
-    public void export(@PathVariable("id") String id, HttpServletResponse response) throws IOException {
+    public void export(@PathVariable("id") String id,
+                       @Parameter(description = "auto (default), hf or sentence-transformers", schema = @Schema(
+                               allowableValues = {"auto", "hf", "sentence-transformers"}))
+                       @RequestParam(name = "format", required = false) String format,
+                       HttpServletResponse response) throws IOException {
+        String f = format == null ? "auto" : format.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!f.equals("auto") && !f.equals("hf") && !f.equals("sentence-transformers")) {
+            throw ApiException.invalid("format", "format must be auto, hf or sentence-transformers, got '" + format
+                    + "'");
+        }
         if (registry.find(id).isEmpty()) {
             throw ApiException.notFound("no model with id '" + id + "'");
         }
@@ -189,9 +205,11 @@ public class ModelImportController {
             throw ApiException.conflict(HfExport.torchScriptMessage(id));
         }
         ModelBundle bundle = registry.load(id);
+        boolean sentenceTransformers = f.equals("sentence-transformers")
+                || f.equals("auto") && SentenceTransformersExport.exportable(bundle);
         Map<String, byte[]> files;
         try {
-            files = HfExport.files(bundle);
+            files = sentenceTransformers ? SentenceTransformersExport.files(bundle) : HfExport.files(bundle);
         } catch (HfExport.NotExportableException e) {
             throw ApiException.conflict(e.getMessage());
         }

@@ -170,7 +170,6 @@ public class Classifier {
                     long end = System.nanoTime();
                     List<TextResult> results = decide(model.bundle(), combine(probs, read, reading.aggregation), read,
                             options);
-                    metrics.textsClassified.increment(texts.size());
                     metrics.request("ok", end - start);
                     return new Classification(model.bundle().id(), model.bundle().version(), results,
                             new Timings(tokenized - start, ticket.queueNanos(), ticket.inferenceNanos(), end - start));
@@ -304,6 +303,8 @@ public class Classifier {
     }
 
     private List<TextResult> decide(ModelBundle bundle, float[][] probs, List<TextWindows> read, Options o) {
+        // Counted where the labels are counted (interactive and bulk alike), so that label rates are shares of texts.
+        metrics.textsClassified.increment(probs.length);
         List<String> labels = bundle.labels();
         float[] thresholds = bundle.thresholds();
         List<TextResult> out = new ArrayList<>(probs.length);

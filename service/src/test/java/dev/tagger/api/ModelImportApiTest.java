@@ -1,5 +1,8 @@
 package dev.tagger.api;
 
+import dev.tagger.model.format.Safetensors;
+import dev.tagger.model.format.OnnxWeights;
+import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.nn.ScriptedEncoder;
 import dev.tagger.model.nn.TaggerModel;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
+import java.util.Set;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -230,10 +234,93 @@ class ModelImportApiTest extends ServiceTestBase {
     }
 
     @Test
-    void modelsThatPoolByMeanCannotBeExported() throws Exception {
-        HttpResponse<String> r = get("/models/" + DEFAULT_MODEL + "/export");
-        assertThat(r.statusCode()).isEqualTo(409);
-        assertThat(json(r).get("detail").asString()).contains("mean").contains("BertForSequenceClassification");
+    void aMeanPooledModelExportsAsASentenceTransformersFolderThatGivesTheSameProbabilities() throws Exception {
+        HttpResponse<byte[]> ex = HTTP.send(HttpRequest.newBuilder(uri("/models/" + DEFAULT_MODEL + "/export"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ex.statusCode()).as(new String(ex.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        Map<String, byte[]> files = untarGz(ex.body());
+        String d = DEFAULT_MODEL + "/";
+        assertThat(files.keySet()).contains(d + "modules.json", d + "1_Pooling/config.json", d + "config.json",
+                d + "model.safetensors", d + "tokenizer.json", d + "sentence_bert_config.json",
+                d + "tagger_head.safetensors", d + "labels.json", d + "thresholds.json", d + "apply_head.py");
+
+        // modules.json: Transformer, mean Pooling, Normalize, as sentence-transformers' own all-MiniLM-L6-v2 has.
+        JsonNode modules = JSON.readTree(files.get(d + "modules.json"));
+        List<String> types = new ArrayList<>();
+        modules.forEach(m -> types.add(m.get("type").asString()));
+        assertThat(types).containsExactly("sentence_transformers.models.Transformer",
+                "sentence_transformers.models.Pooling", "sentence_transformers.models.Normalize");
+        JsonNode pooling = JSON.readTree(files.get(d + "1_Pooling/config.json"));
+        assertThat(pooling.get("pooling_mode_mean_tokens").asBoolean()).isTrue();
+        assertThat(pooling.get("pooling_mode_cls_token").asBoolean()).isFalse();
+        assertThat(pooling.get("word_embedding_dimension").asInt()).isEqualTo(384);
+        assertThat(JSON.readTree(files.get(d + "config.json")).at("/architectures/0").asString()).isEqualTo("BertModel");
+
+        // The encoder's tensors carry BertModel's names: those of the all-MiniLM-L6-v2 ONNX graph, which was exported
+        // from the sentence-transformers model itself.
+        Map<String, HostTensor> encoder = Safetensors.read(new ByteArrayInputStream(files.get(d + "model.safetensors")));
+        Map<String, HostTensor> head = Safetensors.read(new ByteArrayInputStream(files.get(d + "tagger_head.safetensors")));
+        Set<String> onnxNames;
+        try (InputStream onnx = getClass().getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            onnxNames = OnnxWeights.read(onnx).keySet();
+        }
+        assertThat(onnxNames).containsAll(encoder.keySet());
+        assertThat(encoder).hasSize(5 + 6 * 16);
+        assertThat(head.keySet()).containsExactlyInAnyOrder("classifier.weight", "classifier.bias");
+        assertThat(new String(files.get(d + "apply_head.py"), StandardCharsets.UTF_8))
+                .contains("SentenceTransformer(").contains("torch.sigmoid");
+
+        // Read back as sentence-transformers reads it (pooling from 1_Pooling, normalisation from modules.json), the
+        // head applied as apply_head.py does, through our own loader: the served model's probabilities.
+        Map<String, HostTensor> all = new LinkedHashMap<>();
+        encoder.forEach((n, t) -> all.put("bert." + n, t));
+        all.putAll(head);
+        ByteArrayOutputStream weights = new ByteArrayOutputStream();
+        Safetensors.write(all, Map.of("format", "pt"), weights);
+        tools.jackson.databind.node.ObjectNode config = (tools.jackson.databind.node.ObjectNode) JSON.readTree(
+                files.get(d + "config.json"));
+        config.putArray("architectures").add("BertForSequenceClassification");
+        config.put("problem_type", "multi_label_classification");
+        config.remove("tagger");
+        tools.jackson.databind.node.ObjectNode tagger = config.putObject("tagger");
+        tagger.put("pooling", pooling.get("pooling_mode_mean_tokens").asBoolean() ? "mean" : "cls");
+        tagger.put("normalize", types.contains("sentence_transformers.models.Normalize"));
+        Map<String, byte[]> checkpoint = new LinkedHashMap<>();
+        checkpoint.put("config.json", JSON.writeValueAsBytes(config));
+        checkpoint.put("model.safetensors", weights.toByteArray());
+        checkpoint.put("tokenizer.json", files.get(d + "tokenizer.json"));
+        checkpoint.put("thresholds.json", files.get(d + "thresholds.json"));
+        String back = newId("st-back");
+        HttpResponse<String> r = post("/models?id=" + back, zip("", checkpoint), "application/zip");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        List<String> texts = List.of("Thank you so much, this made my day!", "I waited two weeks, not happy.",
+                "Wait, how does this even work?", "lol");
+        float[][] a = probabilities(registry.load(DEFAULT_MODEL), texts);
+        float[][] b = probabilities(registry.load(back), texts);
+        for (int i = 0; i < texts.size(); i++) {
+            for (int k = 0; k < a[i].length; k++) {
+                assertThat((double) b[i][k]).as("text %d label %d", i, k).isCloseTo(a[i][k],
+                        org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+        assertThat(registry.load(back).thresholdMap()).isEqualTo(registry.load(DEFAULT_MODEL).thresholdMap());
+        delete("/models/" + back);
+    }
+
+    @Test
+    void anExportFormatTheModelHasNoEquivalentInIsRefused() throws Exception {
+        HttpResponse<String> hf = get("/models/" + DEFAULT_MODEL + "/export?format=hf");
+        assertThat(hf.statusCode()).isEqualTo(409);
+        assertThat(json(hf).get("detail").asString()).contains("mean").contains("BertForSequenceClassification");
+        HttpResponse<String> bad = get("/models/" + DEFAULT_MODEL + "/export?format=onnx");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(json(bad).get("field").asString()).isEqualTo("format");
+        String tiny = newId("tiny-pooler");
+        assertThat(registerPath(tiny, TinyBert.hfDir(), "").statusCode()).isEqualTo(201);
+        HttpResponse<String> st = get("/models/" + tiny + "/export?format=sentence-transformers");
+        assertThat(st.statusCode()).isEqualTo(409);
+        assertThat(json(st).get("detail").asString()).contains("pooler").contains("format=hf");
+        delete("/models/" + tiny);
         assertThat(get("/models/" + DEFAULT_MODEL + "/export", CLASSIFY_KEY).statusCode()).isEqualTo(403);
         assertThat(get("/models/no-such-model/export").statusCode()).isEqualTo(404);
     }

@@ -35,7 +35,7 @@ class OpenApiTest extends ServiceTestBase {
             Map.entry("GET /models/{id}", Set.of("200", "401", "404")),
             Map.entry("POST /models/{id}/deploy", Set.of("200", "401", "403", "404", "422")),
             Map.entry("DELETE /models/{id}", Set.of("204", "401", "403", "404", "409")),
-            Map.entry("GET /models/{id}/export", Set.of("200", "401", "403", "404", "409")),
+            Map.entry("GET /models/{id}/export", Set.of("200", "401", "403", "404", "409", "422")),
             Map.entry("GET /serving/summary", Set.of("200", "401")));
 
     record Op(String name, JsonNode node) {

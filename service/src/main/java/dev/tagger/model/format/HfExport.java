@@ -92,7 +92,7 @@ public final class HfExport {
         return files;
     }
 
-    private static long[] expectedShape(ModelBundle b, String name) {
+    static long[] expectedShape(ModelBundle b, String name) {
         BertConfig c = b.config();
         long h = c.hiddenSize();
         long ff = c.intermediateSize();
