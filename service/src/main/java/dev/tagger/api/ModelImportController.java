@@ -6,6 +6,7 @@ import dev.tagger.model.ModelBundle;
 import dev.tagger.model.format.Archives;
 import dev.tagger.model.format.HfExport;
 import dev.tagger.model.format.SentenceTransformersExport;
+import dev.tagger.model.format.TorchScriptExport;
 import dev.tagger.model.format.ModelImporter;
 import dev.tagger.model.format.UnpackBudget;
 
@@ -39,6 +40,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -179,24 +181,28 @@ public class ModelImportController {
                     + "a folder SentenceTransformer(dir) loads (modules.json, 1_Pooling, BertModel weights, "
                     + "tokenizer.json) plus the head (tagger_head.safetensors, labels.json, thresholds.json) and "
                     + "apply_head.py; for models that pool by mean or [CLS], as the built-in model and every trained "
-                    + "model do. format=auto (default) picks the one the model has. Needs the admin key.")
+                    + "model do. format=torchscript: model.pt that torch.jit.load runs (input_ids, attention_mask, "
+                    + "token_type_ids -> logits; fp32, weights inside), tokenizer.json, labels.json, thresholds.json, "
+                    + "config.json; for every BERT model. format=auto (default) picks hf or sentence-transformers, "
+                    + "whichever the model has. Needs the admin key.")
     @ApiResponse(responseCode = "200", description = "The export as <id>.tar.gz", content = @Content(
             mediaType = GZIP, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "403", description = "The key is not an admin key")
     @ApiResponse(responseCode = "404", description = "No model has this id")
     @ApiResponse(responseCode = "409", description = "The model cannot be exported in that format: a TorchScript model, "
             + "a mean or [CLS] model as hf, a pooler model as sentence-transformers")
-    @ApiResponse(responseCode = "422", description = "format is not auto, hf or sentence-transformers")
+    @ApiResponse(responseCode = "422", description = "format is not auto, hf, sentence-transformers or torchscript")
     @GetMapping(value = "/models/{id}/export")
     public void export(@PathVariable("id") String id,
-                       @Parameter(description = "auto (default), hf or sentence-transformers", schema = @Schema(
-                               allowableValues = {"auto", "hf", "sentence-transformers"}))
+                       @Parameter(description = "auto (default), hf, sentence-transformers or torchscript",
+                               schema = @Schema(allowableValues = {"auto", "hf", "sentence-transformers",
+                                   "torchscript"}))
                        @RequestParam(name = "format", required = false) String format,
                        HttpServletResponse response) throws IOException {
         String f = format == null ? "auto" : format.strip().toLowerCase(java.util.Locale.ROOT);
-        if (!f.equals("auto") && !f.equals("hf") && !f.equals("sentence-transformers")) {
-            throw ApiException.invalid("format", "format must be auto, hf or sentence-transformers, got '" + format
-                    + "'");
+        if (!List.of("auto", "hf", "sentence-transformers", "torchscript").contains(f)) {
+            throw ApiException.invalid("format", "format must be auto, hf, sentence-transformers or torchscript, got '"
+                    + format + "'");
         }
         if (registry.find(id).isEmpty()) {
             throw ApiException.notFound("no model with id '" + id + "'");
@@ -209,7 +215,8 @@ public class ModelImportController {
                 || f.equals("auto") && SentenceTransformersExport.exportable(bundle);
         Map<String, byte[]> files;
         try {
-            files = sentenceTransformers ? SentenceTransformersExport.files(bundle) : HfExport.files(bundle);
+            files = f.equals("torchscript") ? TorchScriptExport.files(bundle)
+                    : sentenceTransformers ? SentenceTransformersExport.files(bundle) : HfExport.files(bundle);
         } catch (HfExport.NotExportableException e) {
             throw ApiException.conflict(e.getMessage());
         }

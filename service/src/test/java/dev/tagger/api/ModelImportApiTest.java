@@ -308,6 +308,49 @@ class ModelImportApiTest extends ServiceTestBase {
     }
 
     @Test
+    void anyBertModelExportsAsATorchScriptModuleThatOurLoaderRunsToTheSameProbabilities(@TempDir Path dir)
+            throws Exception {
+        HttpResponse<byte[]> ex = HTTP.send(HttpRequest.newBuilder(uri("/models/" + DEFAULT_MODEL
+                        + "/export?format=torchscript")).header("Authorization", "Bearer " + ADMIN_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ex.statusCode()).as(new String(ex.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        Map<String, byte[]> files = untarGz(ex.body());
+        String d = DEFAULT_MODEL + "/";
+        assertThat(files.keySet()).contains(d + "model.pt", d + "tokenizer.json", d + "labels.json",
+                d + "thresholds.json", d + "config.json");
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Files.write(dir.resolve(e.getKey().substring(d.length())), e.getValue());
+        }
+        // a TorchScript archive (a zip with the module's code), its weights inside: no file refers to another
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve("model.pt").toFile())) {
+            List<String> entries = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+            assertThat(entries).anyMatch(n -> n.contains("/code/")).anyMatch(n -> n.contains("/data/"));
+        }
+        assertThat(files.get(d + "model.pt").length).as("fp32 weights inside").isGreaterThan(80_000_000);
+
+        ModelBundle served = registry.load(DEFAULT_MODEL);
+        List<String> labels = new ArrayList<>();
+        JSON.readTree(files.get(d + "labels.json")).forEach(l -> labels.add(l.asString()));
+        assertThat(labels).isEqualTo(served.labels());
+        List<String> texts = List.of("Thank you so much, this made my day!", "I waited two weeks, not happy.",
+                "Wait, how does this even work? " + "I am so confused by all of this. ".repeat(10), "lol");
+        float[][] expected = probabilities(served, texts);
+        try (dev.tagger.model.nn.TorchScriptModel m = dev.tagger.model.nn.TorchScriptModel.load(dir, labels,
+                files.get(d + "tokenizer.json"), Device.cpu(), served.maxTokens())) {
+            // all texts in one padded batch (the long one pads the rest), then each alone
+            float[][] batched = m.probabilities(texts.stream().map(m.tokenizer()::tokenize).toList());
+            for (int i = 0; i < texts.size(); i++) {
+                float[] alone = m.probabilities(List.of(m.tokenizer().tokenize(texts.get(i))))[0];
+                for (int k = 0; k < labels.size(); k++) {
+                    assertThat((double) batched[i][k]).as("text %d label %d", i, k).isCloseTo(expected[i][k],
+                            org.assertj.core.data.Offset.offset(1e-5));
+                    assertThat((double) alone[k]).isCloseTo(expected[i][k], org.assertj.core.data.Offset.offset(1e-5));
+                }
+            }
+        }
+    }
+
+    @Test
     void anExportFormatTheModelHasNoEquivalentInIsRefused() throws Exception {
         HttpResponse<String> hf = get("/models/" + DEFAULT_MODEL + "/export?format=hf");
         assertThat(hf.statusCode()).isEqualTo(409);

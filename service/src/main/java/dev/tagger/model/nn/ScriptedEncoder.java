@@ -99,32 +99,12 @@ public final class ScriptedEncoder implements AutoCloseable {
                                           List<TokenizedText> calibration, NDManager parent) {
         Precision precision = effectivePrecision(requested, parent.getDevice());
         BertConfig c = encoder.config();
-        String code = withPoolings(resourceText(SOURCE), head.pooling())
-                .replace("${LAYERS}", Integer.toString(c.numLayers()))
-                .replace("${HIDDEN}", Integer.toString(c.hiddenSize()))
-                .replace("${HEADS}", Integer.toString(c.numHeads()))
-                .replace("${HEAD_SIZE}", Integer.toString(c.headSize()))
-                .replace("${EPS}", Double.toString(c.layerNormEps()))
-                .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())))
-                .replace("${NORMALIZE}", head.normalize() ? "True" : "False")
-                .replace("${CHUNK_ROWS}", Integer.toString(INT8_BLOCK_ROWS));
-        byte[] archive = TorchScriptArchive.write("BertEncoder", code, List.of("weights", "absmax", "smooth", "anchors", "packed", "head"));
+        byte[] archive = TorchScriptArchive.write("BertEncoder", source(c, head), FIELDS);
         PtNDManager m = (PtNDManager) parent.newSubManager();
         try {
             PtSymbolBlock module = JniUtils.loadModule(m, new ByteArrayInputStream(archive), true, false);
             JniUtils.enableInferenceMode(module);
-            List<PtNDArray> weights = new ArrayList<>();
-            for (List<NDArray> group : encoder.parameterGroups()) {
-                group.forEach(a -> weights.add((PtNDArray) a));
-            }
-            try (IValue list = IValue.listFrom(weights.toArray(PtNDArray[]::new));
-                 IValue headList = IValue.listFrom(head.parameters().stream().map(a -> (PtNDArray) a)
-                         .toArray(PtNDArray[]::new));
-                 IValue loaded = IValueUtils.runMethod(module, "load", list, headList)) {
-                if (loaded.toLong() != weights.size()) {
-                    throw new IllegalStateException("the scripted encoder took " + loaded.toLong() + " tensors");
-                }
-            }
+            load(module, encoder, head);
             ScriptedEncoder e = new ScriptedEncoder(m, module, precision, c.hiddenSize(),
                     Math.toIntExact(head.parameters().get(1).size()));
             if (precision == Precision.INT8) {
@@ -139,6 +119,95 @@ public final class ScriptedEncoder implements AutoCloseable {
             throw e;
         }
     }
+
+    /** The module's list attributes, in the order its source declares them. */
+    private static final List<String> FIELDS = List.of("weights", "absmax", "smooth", "anchors", "packed", "head");
+
+    /** The module's source with the model's sizes, pooling and normalisation filled in. */
+    private static String source(BertConfig c, ClassificationHead head) {
+        return withPoolings(resourceText(SOURCE), head.pooling())
+                .replace("${LAYERS}", Integer.toString(c.numLayers()))
+                .replace("${HIDDEN}", Integer.toString(c.hiddenSize()))
+                .replace("${HEADS}", Integer.toString(c.numHeads()))
+                .replace("${HEAD_SIZE}", Integer.toString(c.headSize()))
+                .replace("${EPS}", Double.toString(c.layerNormEps()))
+                .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())))
+                .replace("${NORMALIZE}", head.normalize() ? "True" : "False")
+                .replace("${CHUNK_ROWS}", Integer.toString(INT8_BLOCK_ROWS));
+    }
+
+    /** Hands the eager encoder's and the head's tensors to the module ({@code load} in the source). */
+    private static void load(PtSymbolBlock module, BertEncoder encoder, ClassificationHead head) {
+        List<PtNDArray> weights = new ArrayList<>();
+        for (List<NDArray> group : encoder.parameterGroups()) {
+            group.forEach(a -> weights.add((PtNDArray) a));
+        }
+        try (IValue list = IValue.listFrom(weights.toArray(PtNDArray[]::new));
+             IValue headList = IValue.listFrom(head.parameters().stream().map(a -> (PtNDArray) a)
+                     .toArray(PtNDArray[]::new));
+             IValue loaded = IValueUtils.runMethod(module, "load", list, headList)) {
+            if (loaded.toLong() != weights.size()) {
+                throw new IllegalStateException("the scripted encoder took " + loaded.toLong() + " tensors");
+            }
+        }
+    }
+
+    /**
+     * The model as a standalone TorchScript module (fp32, its weights inside) that plain PyTorch loads with
+     * {@code torch.jit.load}: {@code forward(input_ids, attention_mask, token_type_ids)}, int64 [batch, seq] with
+     * right padding, returns logits [batch, labels], the interface of a registered TorchScript model
+     * ({@link TorchScriptModel}). The packed encoder is the serving module's own; forward packs the padded batch.
+     */
+    public static byte[] export(BertEncoder encoder, ClassificationHead head, NDManager parent) {
+        String code = source(encoder.config(), head)
+                .replace(PACKED_FORWARD, PACKED_FORWARD.replace("def forward(", "def encode("))
+                .replace("self.forward(tokens, lengths)", "self.encode(tokens, lengths)");
+        if (!code.contains("def encode(")) {
+            throw new IllegalStateException(SOURCE + " no longer has the packed forward the export renames");
+        }
+        code = code.stripTrailing() + "\n" + PADDED_FORWARD;
+        byte[] archive = TorchScriptArchive.write("BertEncoder", code, FIELDS);
+        PtNDManager m = (PtNDManager) parent.newSubManager();
+        try {
+            PtSymbolBlock module = JniUtils.loadModule(m, new ByteArrayInputStream(archive), true, false);
+            load(module, encoder, head);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            // false: the archive alone, without the length prefix DJL writes before its own parameter files
+            JniUtils.writeModule(module, out, false);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            m.close();
+        }
+    }
+
+    private static final String PACKED_FORWARD = """
+              def forward(self: __torch__.BertEncoder,
+                tokens: Tensor,
+                lengths: List[int]) -> Tensor:
+            """;
+
+    /** The exported module's forward: the padded batch packed (each row's first mask-sum tokens), then logits. */
+    private static final String PADDED_FORWARD = """
+              def forward(self: __torch__.BertEncoder,
+                input_ids: Tensor,
+                attention_mask: Tensor,
+                token_type_ids: Tensor) -> Tensor:
+                h = self.head
+                lengths = annotate(List[int], [])
+                ids = annotate(List[Tensor], [])
+                types = annotate(List[Tensor], [])
+                positions = annotate(List[Tensor], [])
+                for b in range(torch.size(input_ids, 0)):
+                  n = int(torch.sum(torch.select(attention_mask, 0, b)))
+                  lengths.append(n)
+                  ids.append(torch.slice(torch.select(input_ids, 0, b), 0, 0, n))
+                  types.append(torch.slice(torch.select(token_type_ids, 0, b), 0, 0, n))
+                  positions.append(torch.arange(n, dtype=4, layout=None, device=ops.prim.device(input_ids), pin_memory=None))
+                tokens = torch.stack([torch.cat(ids), torch.cat(types), torch.cat(positions)])
+                return torch.linear(self.pool(tokens, lengths), h[0], h[1])
+            """;
 
     /**
      * Fills the pooling placeholders from {@link Pooling}: {@code ${POOLING}} with the head's code and each value's
