@@ -134,6 +134,26 @@ public final class S3Blobs implements AutoCloseable {
         }
     }
 
+    /** Downloads an object to {@code target} (no cache). */
+    public void download(String key, Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        try {
+            call(() -> s3.getObject(r -> r.bucket(bucket).key(key), ResponseTransformer.toFile(target)));
+        } catch (NoSuchKeyException e) {
+            throw new IOException("object " + key + " is missing from bucket " + bucket, e);
+        }
+    }
+
+    /**
+     * Where a model bundle lives in this replica's cache (it may not exist yet): by id and content version, since
+     * the version covers the weights, thresholds and config but not the card.
+     *
+     * @param id an id the catalog has checked (no path separators)
+     */
+    public Path cachedBundle(String id, String version) {
+        return cache.getParent().resolve("bundles").resolve(id).resolve(checkDigest(version));
+    }
+
     public void delete(String key) {
         call(() -> s3.deleteObject(r -> r.bucket(bucket).key(key)));
     }
