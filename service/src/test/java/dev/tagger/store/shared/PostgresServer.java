@@ -59,9 +59,14 @@ public final class PostgresServer {
 
     /** The running server, started on first use; skips (or fails under ci.requireTools) without PostgreSQL. */
     public static synchronized PostgresServer get() {
-        if (instance != null) {
-            return instance;
+        if (instance == null) {
+            instance = startNew();
         }
+        return instance;
+    }
+
+    /** A server of the caller's own, which it may {@link #pause} and {@link #resume} without disturbing others. */
+    public static PostgresServer startNew() {
         Path bin = findBin();
         if (Boolean.getBoolean("tagger.require-tools")) {
             assertThat(bin).as("PostgreSQL (Debian package 'postgresql', /usr/lib/postgresql/*/bin/initdb) is "
@@ -73,11 +78,10 @@ public final class PostgresServer {
         }
         assumeTrue(bin != null, "PostgreSQL is not installed; skipping the shared-store tests");
         try {
-            instance = start(bin);
+            return start(bin);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("cannot start PostgreSQL from " + bin, e);
         }
-        return instance;
     }
 
     private static PostgresServer start(Path bin) throws IOException, InterruptedException {
@@ -96,11 +100,22 @@ public final class PostgresServer {
         pg.exec(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "tagger", "--auth=trust",
                 "-E", "UTF8", "--no-sync"));
         // The socket goes into the cluster's own folder: /var/run/postgresql may not exist or be writable.
-        pg.exec(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
-                dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 "
-                        + "-c fsync=off -c max_connections=200", "start"));
+        pg.resume();
         Runtime.getRuntime().addShutdownHook(new Thread(pg::stop, "stop-test-postgres"));
         return pg;
+    }
+
+    /** Starts the (stopped) server again on the same port with the same data. */
+    public void resume() throws IOException, InterruptedException {
+        Path dir = dataDir.getParent();
+        exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60", "-l",
+                dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 "
+                        + "-c fsync=off -c max_connections=200", "start"));
+    }
+
+    /** Stops the server, keeping its data, as an outage would: every connection is cut. */
+    public void pause() throws IOException, InterruptedException {
+        exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
     }
 
     /** Stops the server at once (as a crash would leave it: immediate mode). */
@@ -111,9 +126,13 @@ public final class PostgresServer {
         stopped = true;
         try {
             exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
-            deleteTree(dataDir.getParent());
         } catch (IOException | InterruptedException e) {
-            System.err.println("cannot stop the test PostgreSQL: " + e);
+            // already stopped (paused by a test)
+        }
+        try {
+            deleteTree(dataDir.getParent());
+        } catch (IOException e) {
+            System.err.println("cannot remove the test PostgreSQL's folder: " + e);
         }
     }
 
