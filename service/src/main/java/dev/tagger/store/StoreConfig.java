@@ -13,6 +13,8 @@ import dev.tagger.training.jobs.JobEvents;
 import dev.tagger.training.jobs.JobRepository;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,5 +49,12 @@ public class StoreConfig {
     @Bean
     Replicas replicas(ModelCatalog catalog, Roles roles) {
         return new LocalReplicas(catalog, roles, "local-" + ManagementFactory.getRuntimeMXBean().getPid());
+    }
+
+    /** Files need nothing to be reachable: always up (readiness includes "store" in both modes). */
+    @Bean("store")
+    HealthIndicator storeHealth(TaggerProperties props) {
+        return () -> Health.up().withDetail("mode", "local").withDetail("dir", props.store().dir().toString())
+                .build();
     }
 }

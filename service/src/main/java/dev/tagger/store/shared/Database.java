@@ -52,7 +52,18 @@ public final class Database {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException(e);
+            if (unreachable(e)) {
+                throw new StoreUnavailableException(e);
+            }
+            // Not an outage: a statement this code got wrong, which must not pass for a 503 that goes away.
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
         }
+    }
+
+    /** The database cannot be reached or is shutting down (SQL state class 08, 57P0x), or no connection came. */
+    static boolean unreachable(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException
+                || state == null || state.startsWith("08") || state.startsWith("57P");
     }
 }

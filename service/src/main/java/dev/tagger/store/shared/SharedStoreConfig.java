@@ -97,4 +97,10 @@ public class SharedStoreConfig {
                             SharedReplicaId id, SharedStoreProperties p) {
         return new ReplicaSync(ds, models, catalog, roles, id.value(), p);
     }
+
+    /** Readiness by role (management.endpoint.health.group.readiness includes "store"). */
+    @Bean("store")
+    SharedStoreHealth storeHealth(HikariDataSource ds, Roles roles) {
+        return new SharedStoreHealth(ds, roles);
+    }
 }

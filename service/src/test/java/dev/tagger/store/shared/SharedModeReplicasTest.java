@@ -213,6 +213,11 @@ class SharedModeReplicasTest {
             assertThat(jobs.headers().firstValue("Retry-After")).isPresent();
             assertThat(jobs.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
             assertThat(get(apiPort, "/datasets").statusCode()).isEqualTo(503);
+            // Readiness by role: the API stays in its Service (classify works), the trainer is not ready.
+            HttpResponse<String> apiReady = get(apiPort, "/actuator/health/readiness");
+            assertThat(apiReady.statusCode()).as(apiReady.body()).isEqualTo(200);
+            assertThat(apiReady.body()).contains("unreachable");
+            assertThat(get(trainerPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
         } finally {
             pg.resume();
         }
