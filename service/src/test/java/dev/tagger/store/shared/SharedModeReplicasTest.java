@@ -126,6 +126,23 @@ class SharedModeReplicasTest {
         HttpResponse<String> submitted = post(apiPort, "/train-jobs", JSON.writeValueAsString(body));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String id = JSON.readTree(submitted.body()).get("id").asString();
+        // Classify load on the API replica from now until it serves the new version: the swap must fail none.
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        Thread load = new Thread(() -> {
+            while (loading.get()) {
+                try {
+                    sent.incrementAndGet();
+                    if (post(apiPort, "/classify", "{\"texts\": [\"thanks, that was great\"]}").statusCode() != 200) {
+                        failed.incrementAndGet();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    failed.incrementAndGet();
+                }
+            }
+        }, "classify-load");
+        load.start();
 
         List<String[]> events = events(apiPort, id, Duration.ofSeconds(300));
 
@@ -153,7 +170,13 @@ class SharedModeReplicasTest {
         }
         System.out.printf("[shared-mode] promotion lag on the API replica: %d ms%n",
                 (System.nanoTime() - t0) / 1_000_000);
+        loading.set(false);
+        load.join();
+        System.out.printf("[shared-mode] classify requests during training and promotion: %d, failed: %d%n",
+                sent.get(), failed.get());
         assertThat(served).as("the API replica serves the new version within 10 s").isEqualTo(version);
+        assertThat(failed.get()).as("failed classify requests during the swap").isZero();
+        assertThat(sent.get()).isPositive();
         HttpResponse<String> classified = post(apiPort, "/classify", "{\"texts\": [\"thank you so much\"]}");
         assertThat(json(classified).at("/model/version").asString()).isEqualTo(version);
 
