@@ -34,6 +34,47 @@ app.kubernetes.io/part-of: tagger
 {{- define "tagger.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "tagger.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
+{{- if .Values.shared.enabled }}
+{{- /* The shared shape has trainer pods too: the API's Service, HPA and PDB must never select them. */}}
+app.kubernetes.io/component: api
+{{- end }}
+{{- end }}
+
+{{/* The trainers' selector (shared shape). */}}
+{{- define "tagger.trainerSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "tagger.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: trainer
+{{- end }}
+
+{{/* The shared store's credentials, from existing Secrets (shared shape); both Deployments use them. */}}
+{{- define "tagger.sharedEnv" -}}
+{{- with .Values.shared.postgres }}
+- name: TAGGER_SHARED_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .usernameKey }}
+- name: TAGGER_SHARED_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .passwordKey }}
+{{- end }}
+{{- with .Values.shared.s3 }}
+{{- if .existingSecret }}
+- name: TAGGER_SHARED_S3_ACCESSKEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .accessKeyKey }}
+- name: TAGGER_SHARED_S3_SECRETKEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .secretKeyKey }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "tagger.serviceAccountName" -}}
@@ -101,6 +142,14 @@ or an explicit security.allowOpen=true.
 {{- end }}
 {{- if and .Values.gpu.enabled (lt (int .Values.gpu.count) 1) }}
 {{- fail "tagger: gpu.count must be at least 1" }}
+{{- end }}
+{{- if .Values.shared.enabled }}
+{{- if not .Values.shared.postgres.jdbcUrl }}
+{{- fail "tagger: shared.enabled needs shared.postgres.jdbcUrl (jdbc:postgresql://host:5432/db)" }}
+{{- end }}
+{{- if not .Values.shared.postgres.existingSecret }}
+{{- fail "tagger: shared.enabled needs shared.postgres.existingSecret: a Secret with the database username and password" }}
+{{- end }}
 {{- end }}
 {{- end }}
 

@@ -82,6 +82,27 @@ public class ModelCatalog {
     }
 
     /**
+     * Serves the version that another replica deployed, as the shared pointer names it: loads and swaps it in like
+     * {@link #deploy}, but leaves the pointer as it is (it already names this version). Nothing happens when it is
+     * served already.
+     *
+     * @return the bundle now served
+     */
+    public ModelBundle follow(String id, String version) {
+        synchronized (lock) {
+            if (id.equals(server.servedId()) && (version == null || version.equals(server.servedVersion()))) {
+                return null;
+            }
+            return server.serve(versions.load(id));
+        }
+    }
+
+    /** The content version of the served model, or null while none is loaded. */
+    public String servedVersion() {
+        return server.servedVersion();
+    }
+
+    /**
      * Deletes a stored model.
      *
      * @throws ModelNotFoundException when there is none with this id

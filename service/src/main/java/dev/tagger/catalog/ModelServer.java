@@ -13,4 +13,9 @@ public interface ModelServer {
 
     /** The id of the model served now, or null while none is loaded. */
     String servedId();
+
+    /** The content version of the model served now, or null while none is loaded. */
+    default String servedVersion() {
+        return null;
+    }
 }

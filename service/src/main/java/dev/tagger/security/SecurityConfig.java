@@ -101,6 +101,8 @@ public class SecurityConfig {
                     .requestMatchers(HttpMethod.GET, "/models", "/models/*").hasRole(CLASSIFY)
                     // Register, deploy, delete and export models; datasets; training jobs.
                     .requestMatchers("/models/**", "/datasets/**", "/train-jobs/**").hasRole(ADMIN)
+                    // Which version each replica serves: operators' business.
+                    .requestMatchers(HttpMethod.GET, "/replicas").hasRole(ADMIN)
                     // Anything else needs a valid key, so an unknown path is 401 without one and 404 with one.
                     .anyRequest().authenticated();
         });

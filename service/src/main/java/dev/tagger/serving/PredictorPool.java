@@ -136,6 +136,12 @@ public class PredictorPool implements SmartLifecycle, ModelServer {
         return m != null ? m.bundle().id() : null;
     }
 
+    @Override
+    public String servedVersion() {
+        ServingModel m = current.get();
+        return m != null ? m.bundle().version() : null;
+    }
+
     /** The served model, held until {@link #release(ServingModel)}. */
     ServingModel acquire() {
         while (true) {

@@ -17,7 +17,9 @@ public class ServiceUnavailableException extends RuntimeException {
         /** The service is shutting down: 503. */
         SHUTTING_DOWN(null),
         /** The model failed on the request's texts (the detail says how): 503. */
-        INFERENCE_FAILED("Inference failed");
+        INFERENCE_FAILED("Inference failed"),
+        /** The shared store (database or object store) cannot be reached: 503, until it is back. */
+        STORE_UNAVAILABLE("Store unavailable");
 
         private final String title;
 

@@ -1,25 +1,34 @@
 package dev.tagger.store;
 
-import dev.tagger.bulk.BulkJobRepository;
+import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.catalog.ModelRepository;
+import dev.tagger.catalog.Replicas;
+import dev.tagger.config.Roles;
 import dev.tagger.config.TaggerProperties;
-import dev.tagger.store.local.FileBulkJobRepository;
 import dev.tagger.store.local.FileJobRepository;
 import dev.tagger.store.local.FileModelRepository;
 import dev.tagger.store.local.LocalJobEvents;
+import dev.tagger.store.local.LocalReplicas;
 import dev.tagger.training.jobs.JobEvents;
 import dev.tagger.training.jobs.JobRepository;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.lang.management.ManagementFactory;
+
 /**
- * Chooses where jobs, job events and models live. Today there is one mode, local: files under
- * {@code tagger.store.dir}, events within the process ({@code store/local}). A shared mode adds its own
- * implementations under {@code store/shared} and a switch here; nothing else changes, since the rest of the
- * service reaches storage only through {@link JobRepository}, {@link JobEvents} and {@link ModelRepository}.
+ * Where jobs, job events and models live in the local mode ({@code tagger.store.mode=local}, the default): files
+ * under {@code tagger.store.dir}, events within the process ({@code store/local}). The shared mode
+ * ({@code store/shared/SharedStoreConfig}) puts the same interfaces on PostgreSQL and S3; nothing else changes,
+ * since the rest of the service reaches storage only through {@link JobRepository}, {@link JobEvents},
+ * {@link ModelRepository}, the dataset repository and {@link Replicas}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "tagger.store.mode", havingValue = "local", matchIfMissing = true)
 public class StoreConfig {
 
     @Bean
@@ -33,12 +42,19 @@ public class StoreConfig {
     }
 
     @Bean
-    BulkJobRepository bulkJobRepository(TaggerProperties props) {
-        return new FileBulkJobRepository(props.store().dir());
+    ModelRepository modelRepository(TaggerProperties props) {
+        return new FileModelRepository(props.store().dir());
     }
 
     @Bean
-    ModelRepository modelRepository(TaggerProperties props) {
-        return new FileModelRepository(props.store().dir());
+    Replicas replicas(ModelCatalog catalog, Roles roles) {
+        return new LocalReplicas(catalog, roles, "local-" + ManagementFactory.getRuntimeMXBean().getPid());
+    }
+
+    /** Files need nothing to be reachable: always up (readiness includes "store" in both modes). */
+    @Bean("store")
+    HealthIndicator storeHealth(TaggerProperties props) {
+        return () -> Health.up().withDetail("mode", "local").withDetail("dir", props.store().dir().toString())
+                .build();
     }
 }

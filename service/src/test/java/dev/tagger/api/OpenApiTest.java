@@ -36,7 +36,8 @@ class OpenApiTest extends ServiceTestBase {
             Map.entry("POST /models/{id}/deploy", Set.of("200", "401", "403", "404", "422")),
             Map.entry("DELETE /models/{id}", Set.of("204", "401", "403", "404", "409")),
             Map.entry("GET /models/{id}/export", Set.of("200", "401", "403", "404", "409", "422")),
-            Map.entry("GET /serving/summary", Set.of("200", "401")));
+            Map.entry("GET /serving/summary", Set.of("200", "401")),
+            Map.entry("GET /replicas", Set.of("200", "401", "403", "503")));
 
     record Op(String name, JsonNode node) {
     }

@@ -309,6 +309,63 @@ class HelmChartTest {
         }
     }
 
+    @Test
+    void theSharedShapeRendersApiAndTrainerDeploymentsWithoutAVolumeAndTheHpaOnTheApiOnly() {
+        assertThatThrownBy(() -> render(Map.of("apiKeys.admin[0]", ADMIN_KEY, "shared.enabled", true)))
+                .hasMessageContaining("shared.postgres.jdbcUrl");
+        assertThatThrownBy(() -> render(Map.of("apiKeys.admin[0]", ADMIN_KEY, "shared.enabled", true,
+                "shared.postgres.jdbcUrl", "jdbc:postgresql://db:5432/tagger")))
+                .hasMessageContaining("shared.postgres.existingSecret");
+
+        Manifests m = render(Map.of("apiKeys.admin[0]", ADMIN_KEY, "shared.enabled", true,
+                "shared.postgres.jdbcUrl", "jdbc:postgresql://db:5432/tagger", "shared.postgres.existingSecret", "db",
+                "shared.s3.endpoint", "http://minio:9000", "shared.s3.existingSecret", "s3",
+                "autoscaling.enabled", true, "autoscaling.targetCPUUtilizationPercentage", 70));
+
+        assertThat(m.kinds()).doesNotContain("PersistentVolumeClaim");
+        List<Map<String, Object>> deployments = m.docs().stream().filter(d -> "Deployment".equals(d.get("kind")))
+                .toList();
+        assertThat(deployments).hasSize(2);
+        Map<String, Object> api = deployments.stream().filter(d -> "tagger".equals(at(d, "metadata", "name")))
+                .findFirst().orElseThrow();
+        Map<String, Object> trainer = deployments.stream()
+                .filter(d -> "tagger-trainer".equals(at(d, "metadata", "name"))).findFirst().orElseThrow();
+        Map<String, Object> apiPod = map(list(at(api, "spec", "template", "spec", "containers")).get(0));
+        Map<String, Object> trainerPod = map(list(at(trainer, "spec", "template", "spec", "containers")).get(0));
+        assertThat(env(apiPod, "TAGGER_ROLES").get("value")).isEqualTo("api");
+        assertThat(env(trainerPod, "TAGGER_ROLES").get("value")).isEqualTo("trainer");
+        for (Map<String, Object> c : List.of(apiPod, trainerPod)) {
+            assertThat(at(env(c, "TAGGER_SHARED_PASSWORD"), "valueFrom", "secretKeyRef", "name")).isEqualTo("db");
+            assertThat(at(env(c, "TAGGER_SHARED_S3_SECRETKEY"), "valueFrom", "secretKeyRef", "name")).isEqualTo("s3");
+        }
+        assertThat(m.configData()).containsEntry("TAGGER_STORE_MODE", "shared")
+                .containsEntry("TAGGER_SHARED_JDBCURL", "jdbc:postgresql://db:5432/tagger")
+                .containsEntry("TAGGER_SHARED_S3_ENDPOINT", "http://minio:9000");
+        // No volume to share: each pod's store is an emptyDir cache.
+        for (Map<String, Object> d : List.of(api, trainer)) {
+            Map<String, Object> volume = map(byName(at(d, "spec", "template", "spec", "volumes")).get("store"));
+            assertThat(volume).containsKey("emptyDir").doesNotContainKey("persistentVolumeClaim");
+        }
+        // The trainer runs on GPU nodes; the API's Service, HPA and PDB never select it.
+        assertThat(map(at(trainerPod, "resources", "limits"))).containsEntry("nvidia.com/gpu", 1);
+        assertThat(list(at(trainer, "spec", "template", "spec", "tolerations"))).isNotEmpty();
+        assertThat(String.valueOf(trainerPod.get("image"))).endsWith("-cuda");
+        assertThat(map(at(trainer, "spec", "selector", "matchLabels")))
+                .containsEntry("app.kubernetes.io/component", "trainer");
+        assertThat(map(at(m.one("Service"), "spec", "selector"))).containsEntry("app.kubernetes.io/component", "api");
+        assertThat(map(at(api, "spec", "selector", "matchLabels"))).containsEntry("app.kubernetes.io/component", "api");
+        assertThat(at(m.one("HorizontalPodAutoscaler"), "spec", "scaleTargetRef", "name")).isEqualTo("tagger");
+    }
+
+    @Test
+    void theLocalShapeHasNoTrainerDeploymentAndKeepsItsSelector() {
+        Manifests m = render(Map.of("apiKeys.admin[0]", ADMIN_KEY));
+        assertThat(m.kinds().stream().filter("Deployment"::equals)).hasSize(1);
+        assertThat(map(at(m.one("Deployment"), "spec", "selector", "matchLabels")))
+                .doesNotContainKey("app.kubernetes.io/component");
+        assertThat(m.configData()).doesNotContainKey("TAGGER_STORE_MODE");
+    }
+
     private static Manifests render(Map<String, Object> sets) {
         return render(new TemplateCommandSetup(null, sets));
     }

@@ -3,6 +3,7 @@ package dev.tagger.store.local;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.datasets.DatasetRepository;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,6 +11,7 @@ import java.io.IOException;
 
 /** Datasets as files under tagger.store.dir (the local storage mode). */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "tagger.store.mode", havingValue = "local", matchIfMissing = true)
 public class LocalDatasetStoreConfig {
 
     @Bean

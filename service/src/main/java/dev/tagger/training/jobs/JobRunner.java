@@ -1,5 +1,6 @@
 package dev.tagger.training.jobs;
 
+import dev.tagger.config.Roles;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.serving.ServiceUnavailableException;
 import dev.tagger.training.jobs.JobEvents.JobEvent;
@@ -41,19 +42,29 @@ public class JobRunner implements SmartLifecycle {
     private final ActiveJobs active;
     private final int capacity;
     private final Clock clock;
+    private final boolean trains;
     private final Semaphore wake = new Semaphore(0);
     private volatile RunningJob running;
     private volatile boolean stopping;
+    private volatile boolean started;
     private Thread thread;
 
     @Autowired
     public JobRunner(JobRepository jobs, JobExecutor executor, JobEvents events, TrainingMetrics metrics,
-                     ActiveJobs active, TaggerProperties props) {
-        this(jobs, executor, events, metrics, active, props.training().queueCapacity(), Clock.systemUTC());
+                     ActiveJobs active, TaggerProperties props, Roles roles) {
+        this(jobs, executor, events, metrics, active, props.training().queueCapacity(), Clock.systemUTC(),
+                roles.trainer());
     }
 
     JobRunner(JobRepository jobs, JobExecutor executor, JobEvents events, TrainingMetrics metrics, ActiveJobs active,
               int capacity, Clock clock) {
+        this(jobs, executor, events, metrics, active, capacity, clock, true);
+    }
+
+    /** @param trains whether this replica runs jobs (role trainer); an API-only replica only queues them */
+    JobRunner(JobRepository jobs, JobExecutor executor, JobEvents events, TrainingMetrics metrics, ActiveJobs active,
+              int capacity, Clock clock, boolean trains) {
+        this.trains = trains;
         this.jobs = jobs;
         this.executor = executor;
         this.events = events;
@@ -127,6 +138,11 @@ public class JobRunner implements SmartLifecycle {
     @Override
     public void start() {
         stopping = false;
+        started = true;
+        if (!trains) {
+            log.info("this replica does not train (tagger.roles has no 'trainer'): jobs are queued for the trainers");
+            return;
+        }
         recover();
         thread = new Thread(this::loop, "train-runner");
         thread.setDaemon(true);
@@ -135,7 +151,14 @@ public class JobRunner implements SmartLifecycle {
 
     private void loop() {
         while (!stopping) {
-            TrainJob next = jobs.claimNext(clock.instant()).orElse(null);
+            TrainJob next;
+            try {
+                next = jobs.claimNext(clock.instant()).orElse(null);
+            } catch (RuntimeException e) {
+                // A shared store that is down: keep the thread, try again once it may be back.
+                log.warn("cannot claim a job: {}", e.toString());
+                next = null;
+            }
             if (next != null) {
                 run(next);
                 continue;
@@ -183,7 +206,15 @@ public class JobRunner implements SmartLifecycle {
     }
 
     private void finish(String id, JobStatus end, TrainJob.Result result, String why) {
-        TrainJob done = jobs.update(id, j -> j.finished(end, clock.instant(), result, why));
+        TrainJob done;
+        try {
+            done = jobs.update(id, j -> j.finished(end, clock.instant(), result, why));
+        } catch (RuntimeException e) {
+            // In a shared store the lease may have been lost (another trainer runs the job now) or the store is
+            // down: this replica must not end the job, and its lease will expire.
+            log.warn("job {} could not be ended as {} here: {}", id, end, e.toString());
+            return;
+        }
         events.publish(new JobEvent(Kind.STATUS, done));
     }
 
@@ -206,6 +237,9 @@ public class JobRunner implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
+        if (!trains) {
+            return started && !stopping;
+        }
         return thread != null && thread.isAlive() && !stopping;
     }
 

@@ -11,6 +11,8 @@ import dev.tagger.training.jobs.JobEvents.Kind;
 final class RunningJob implements JobControl {
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+    /** How often a checkpoint reads the job back for a cancel asked on another replica (shared store). */
+    private static final long CANCEL_CHECK_NANOS = 1_000_000_000L;
 
     private final String id;
     private final JobRepository jobs;
@@ -21,6 +23,7 @@ final class RunningJob implements JobControl {
     private long phaseStart = System.nanoTime();
     private long phaseUnits;
     private long lastPublished;
+    private long lastCancelCheck = System.nanoTime();
 
     RunningJob(String id, JobRepository jobs, JobEvents events, TrainingMetrics metrics) {
         this.id = id;
@@ -41,6 +44,14 @@ final class RunningJob implements JobControl {
 
     @Override
     public void checkpoint() {
+        long now = System.nanoTime();
+        if (stopAs == null && now - lastCancelCheck >= CANCEL_CHECK_NANOS) {
+            lastCancelCheck = now;
+            // A cancel on this replica stops the job directly; one asked on another reaches it through the store.
+            if (jobs.find(id).map(TrainJob::cancelRequested).orElse(false)) {
+                stop(JobStatus.CANCELLED, "cancelled on request");
+            }
+        }
         JobStatus s = stopAs;
         if (s != null) {
             throw new JobStoppedException(s, stopReason);
