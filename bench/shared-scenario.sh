@@ -195,6 +195,40 @@ else
   check 0 "job $JOB2 was not seen starting on a trainer within 120 s"
 fi
 
+# ---------------------------------------------------------------- 20 jobs at once across both API replicas
+if [[ -n "$OWNER" ]]; then
+  start_replica "$OWNER" trainer   # the killed trainer comes back: two trainers share the 20 jobs
+  await_ready "$OWNER"
+fi
+JOBS=()
+for i in $(seq 1 20); do
+  api=$([[ $((i % 2)) == 0 ]] && echo "$A" || echo "$B")
+  JOBS+=("$(post "$api/train-jobs" "{\"training_data\": {\"dataset_id\": \"$DATASET\"},
+    \"labels\": [\"amusement\", \"anger\", \"gratitude\"], \"validation_data\": {\"split\": 0.3},
+    \"parameters\": {\"epochs\": 2}, \"deploy\": \"never\"}" | json 'd["id"]')")
+done
+log "20 jobs submitted, 10 on each API replica"
+deadline=$((SECONDS + 600))
+left=20
+while ((left > 0 && SECONDS < deadline)); do
+  left=0
+  for j in "${JOBS[@]}"; do
+    st=$(curl -fsS "$A/train-jobs/$j" | json 'd["status"]')
+    [[ "$st" == QUEUED || "$st" == RUNNING ]] && left=$((left + 1))
+  done
+  sleep 2
+done
+succeeded=0
+once=0
+for j in "${JOBS[@]}"; do
+  [[ $(curl -fsS "$B/train-jobs/$j" | json 'd["status"]') == SUCCEEDED ]] && succeeded=$((succeeded + 1))
+  # "job <id>: training" is logged once per run of a job, by the trainer that runs it
+  runs=$(cat "$RUN"/trainer-*.log | grep -c "job $j: training" || true)
+  [[ "$runs" == 1 ]] && once=$((once + 1))
+done
+check $([[ "$succeeded" == 20 && "$once" == 20 ]] && echo 1 || echo 0) \
+  "20 jobs submitted at once across both API replicas: $succeeded SUCCEEDED, $once of them run exactly once"
+
 # ---------------------------------------------------------------- PostgreSQL down for 30 s
 : >"$RUN/load-a.outage"; : >"$RUN/load-b.outage"
 before_a=$(wc -l <"$RUN/load-a.txt"); before_b=$(wc -l <"$RUN/load-b.txt")
@@ -226,6 +260,28 @@ LOADERS=()
 total=$(cat "$RUN/load-a.txt" "$RUN/load-b.txt" | wc -l)
 bad=$(cat "$RUN/load-a.txt" "$RUN/load-b.txt" | grep -vc '^200$' || true)
 check $([[ "$bad" == 0 ]] && echo 1 || echo 0) "/classify on both API replicas through the whole scenario: $total requests, $bad not 200"
+
+# ---------------------------------------------------------------- /classify throughput: shared against local
+throughput() {  # url: 200 answers a second over 10 s from 4 closed-loop curl clients
+  local f="$WORK/tp.$RANDOM" end=$((SECONDS + 10))
+  for c in 1 2 3 4; do
+    (while ((SECONDS < end)); do curl -s -o /dev/null -w '%{http_code}\n' "$1/classify" -H 'Content-Type: application/json' \
+      -d '{"text": "I am not sure this is what I wanted, but thanks anyway."}'; done >>"$f.$c") &
+  done
+  wait
+  echo "scale=1; $(cat "$f".* | grep -c '^200$') / 10" | bc 2>/dev/null || echo "$(($(cat "$f".* | grep -c '^200$') / 10))"
+}
+TP_SHARED=$(throughput "$A")
+# a replica with the defaults (local files), beside the shared ones
+PORT[local]=$(free_port)
+java -Xmx768m -Dai.djl.offline=true -jar "$JAR" --server.port="${PORT[local]}" --server.address=127.0.0.1 \
+  --tagger.store.dir="$WORK/local/store" >"$RUN/local.log" 2>&1 &
+PID[local]=$!
+PIDS+=($!)
+await_ready local
+TP_LOCAL=$(throughput "http://127.0.0.1:${PORT[local]}")
+REPORT+=("- /classify throughput, 4 curl clients for 10 s, one text a request: shared api-a $TP_SHARED, local mode $TP_LOCAL texts/s (informative: curl's own start-up is in both)")
+log "throughput: shared $TP_SHARED, local $TP_LOCAL texts/s"
 
 {
   echo "## Shared shape on one machine"
