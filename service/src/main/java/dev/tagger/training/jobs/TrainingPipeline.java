@@ -83,6 +83,7 @@ public class TrainingPipeline {
         EpochTracker run = new EpochTracker(data.validation(), p.minPositives(), control);
         Double encodeSeconds = null;
         Double textsPerSecond = null;
+        float[][] servedValidation = null;
         // Head only: the encoder is frozen, so its features are computed once, by the encoder that will serve the
         // model (packed batches, at the serving precision): the head learns on what serving will feed it.
         try (TaggerModel model = mode.headOnly() ? TaggerModel.loadForServing(start, Device.cpu(), servingPrecision)
@@ -105,6 +106,9 @@ public class TrainingPipeline {
                         (epoch, loss, w) -> run.epoch(epoch, loss, () -> HeadTrainer.probabilities(valX, w)),
                         run.steps(p.epochs()));
                 weights.putAll(head);
+                // valX came from the serving encoder, which the trained head does not change: these are already
+                // the probabilities the served model will answer with
+                servedValidation = HeadTrainer.probabilities(valX, head);
             } else {
                 control.phase("evaluating");
                 run.baseline(probabilities(model, data.validation().texts(), control));
@@ -123,15 +127,18 @@ public class TrainingPipeline {
         }
         double trainSeconds = run.trainSeconds();
 
-        // The epochs' curves come from the eager fp32 model; the thresholds, the metrics and the deploy decision
-        // come from the encoder that will serve, so that what the card says is what the service answers.
+        // When the encoder trained, the epochs' curves come from the eager fp32 model, so a final pass runs the
+        // validation texts through the encoder that will serve. The thresholds, the metrics and the deploy decision
+        // come from the serving encoder either way, so that what the card says is what the service answers.
         LabelledTexts val = data.validation();
         control.phase("validating");
         control.checkpoint();
         ModelBundle candidate = start.withWeights(new WeightSet(weights));
-        float[][] probs;
-        try (TaggerModel serving = TaggerModel.loadForServing(candidate, Device.cpu(), servingPrecision)) {
-            probs = BatchScoring.probabilities(serving, val.texts(), VALIDATION_BATCH);
+        float[][] probs = servedValidation;
+        if (probs == null) {
+            try (TaggerModel serving = TaggerModel.loadForServing(candidate, Device.cpu(), servingPrecision)) {
+                probs = BatchScoring.probabilities(serving, val.texts(), VALIDATION_BATCH);
+            }
         }
         float[] thresholds = ThresholdTuner.tune(probs, val.truth(), spec.labels().size(), p.minPositives());
         Evaluation.Report report = Evaluation.evaluate(spec.labels(), probs, val.truth(), thresholds);
