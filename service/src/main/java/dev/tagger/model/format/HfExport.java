@@ -5,6 +5,7 @@ import dev.tagger.model.HostTensor;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.Pooling;
 
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
@@ -85,11 +86,23 @@ public final class HfExport {
         files.put(ModelBundleIO.CONFIG, ModelBundleIO.JSON.writeValueAsBytes(config(b)));
         files.put(ModelBundleIO.WEIGHTS, st.toByteArray());
         files.put(ModelBundleIO.TOKENIZER, b.tokenizerJson());
+        putThresholdsAndCard(b, files);
+        return files;
+    }
+
+    /** thresholds.json (label -> threshold) and card.json, which every export carries beside its weights. */
+    static void putThresholdsAndCard(ModelBundle b, Map<String, byte[]> files) {
         ObjectNode th = ModelBundleIO.JSON.createObjectNode();
         b.thresholdMap().forEach(th::put);
         files.put(ModelBundleIO.THRESHOLDS, ModelBundleIO.JSON.writeValueAsBytes(th));
         files.put(ModelBundleIO.CARD, ModelBundleIO.JSON.writeValueAsBytes(b.card()));
-        return files;
+    }
+
+    /** labels.json: the label names in the model's order (the order of its logits). */
+    static byte[] labelsJson(ModelBundle b) {
+        ArrayNode labels = ModelBundleIO.JSON.createArrayNode();
+        b.labels().forEach(labels::add);
+        return ModelBundleIO.JSON.writeValueAsBytes(labels);
     }
 
     static long[] expectedShape(ModelBundle b, String name) {

@@ -84,13 +84,8 @@ public final class SentenceTransformersExport {
         files.put(MODULES, ModelBundleIO.JSON.writeValueAsBytes(modules(b.normalize())));
         files.put(POOLING_CONFIG, ModelBundleIO.JSON.writeValueAsBytes(pooling(b)));
         files.put(HEAD, safetensors(head));
-        ArrayNode labels = ModelBundleIO.JSON.createArrayNode();
-        b.labels().forEach(labels::add);
-        files.put(LABELS, ModelBundleIO.JSON.writeValueAsBytes(labels));
-        ObjectNode th = ModelBundleIO.JSON.createObjectNode();
-        b.thresholdMap().forEach(th::put);
-        files.put(ModelBundleIO.THRESHOLDS, ModelBundleIO.JSON.writeValueAsBytes(th));
-        files.put(ModelBundleIO.CARD, ModelBundleIO.JSON.writeValueAsBytes(b.card()));
+        files.put(LABELS, HfExport.labelsJson(b));
+        HfExport.putThresholdsAndCard(b, files);
         files.put(SCRIPT, script().getBytes(StandardCharsets.UTF_8));
         return files;
     }

@@ -7,7 +7,6 @@ import dev.tagger.model.nn.TorchScriptModel;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
@@ -40,12 +39,7 @@ public final class TorchScriptExport {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(TorchScriptModel.MODULE, module);
         files.put(ModelBundleIO.TOKENIZER, b.tokenizerJson());
-        ArrayNode labels = ModelBundleIO.JSON.createArrayNode();
-        b.labels().forEach(labels::add);
-        files.put(TorchScriptModel.LABELS, ModelBundleIO.JSON.writeValueAsBytes(labels));
-        ObjectNode th = ModelBundleIO.JSON.createObjectNode();
-        b.thresholdMap().forEach(th::put);
-        files.put(ModelBundleIO.THRESHOLDS, ModelBundleIO.JSON.writeValueAsBytes(th));
+        files.put(TorchScriptModel.LABELS, HfExport.labelsJson(b));
         ObjectNode config = ModelBundleIO.JSON.createObjectNode();
         config.put("problem_type", ModelImporter.MULTI_LABEL);
         ObjectNode tagger = config.putObject("tagger");
@@ -53,7 +47,7 @@ public final class TorchScriptExport {
         tagger.put("pooling", b.pooling().key());
         tagger.put("normalize", b.normalize());
         files.put(ModelBundleIO.CONFIG, ModelBundleIO.JSON.writeValueAsBytes(config));
-        files.put(ModelBundleIO.CARD, ModelBundleIO.JSON.writeValueAsBytes(b.card()));
+        HfExport.putThresholdsAndCard(b, files);
         return files;
     }
 }
