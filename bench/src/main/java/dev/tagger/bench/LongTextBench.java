@@ -79,7 +79,7 @@ final class LongTextBench {
         List<Example> docs = documents(examples, a.integer("min", 10), a.integer("max", 20), a.integer("seed", 42));
         String url = a.string("url");
         String base = url.endsWith("/") ? url : url + "/";
-        JsonNode model = get(base + "models/current");
+        JsonNode model = BulkBench.get(base, "models/current");
         List<String> labels = new ArrayList<>();
         model.get("labels").forEach(l -> labels.add(l.asString()));
         if (!labels.equals(labelList)) {
@@ -136,15 +136,6 @@ final class LongTextBench {
                 100 * truncatedShare, model.path("max_tokens").asString()) + table;
         Files.writeString(Path.of(a.string("out")), out);
         System.out.print(out);
-    }
-
-    private static JsonNode get(String uri) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return Json.MAPPER.readTree(r.body());
     }
 
     private static JsonNode post(String uri, String json) throws Exception {
