@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Bulk classification jobs: POST /classify-jobs queues one from an uploaded file (multipart) or a stored dataset
@@ -68,9 +67,11 @@ public class ClassifyJobsController {
     private final DatasetRepository datasets;
     private final TaggerProperties props;
     private final BulkProperties bulk;
+    private final EventStreams streams;
 
     public ClassifyJobsController(BulkJobs jobs, DatasetRepository datasets, TaggerProperties props,
-                                  BulkProperties bulk) {
+                                  BulkProperties bulk, EventStreams streams) {
+        this.streams = streams;
         this.jobs = jobs;
         this.datasets = datasets;
         this.props = props;
@@ -333,24 +334,10 @@ public class ClassifyJobsController {
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter events(@PathVariable("id") String id) {
         view(id);
-        SseEmitter emitter = new SseEmitter(bulk.eventsTimeout().toMillis());
-        Consumer<BulkJobs.Event> listener = event -> {
-            try {
-                emitter.send(SseEmitter.event().name(event.kind().name().toLowerCase(Locale.ROOT))
-                        .data(ClassifyJobResponse.of(event.job()), MediaType.APPLICATION_JSON));
-                if (event.job().job().status().isFinal()) {
-                    emitter.complete();
-                }
-            } catch (IOException | IllegalStateException e) {
-                emitter.completeWithError(e);
-            }
-        };
-        Runnable unsubscribe = () -> jobs.unsubscribe(id, listener);
-        emitter.onCompletion(unsubscribe);
-        emitter.onTimeout(unsubscribe);
-        emitter.onError(t -> unsubscribe.run());
-        jobs.subscribe(id, listener);
-        return emitter;
+        return streams.open(bulk.eventsTimeout().toMillis(), new EventStreams.Source<BulkJobs.Event>(
+                l -> jobs.subscribe(id, l), l -> jobs.unsubscribe(id, l)), event -> new EventStreams.Frame(
+                event.kind().name().toLowerCase(Locale.ROOT), ClassifyJobResponse.of(event.job()),
+                event.job().job().status().isFinal(), event.kind() == BulkJobs.Kind.PROGRESS));
     }
 
     private BulkJobs.View view(String id) {

@@ -28,13 +28,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Fine-tuning jobs: POST /train-jobs queues one (202 + Location), GET /train-jobs lists them (paged, filtered by
@@ -55,9 +53,11 @@ public class TrainJobsController {
     private final DatasetLimits limits;
     private final int maxInlineExamples;
     private final long eventsTimeoutMs;
+    private final EventStreams streams;
 
     public TrainJobsController(TrainPlanner planner, JobRunner runner, JobRepository jobs, JobEvents events,
-                               DatasetLimits limits, TaggerProperties props) {
+                               DatasetLimits limits, TaggerProperties props, EventStreams streams) {
+        this.streams = streams;
         this.planner = planner;
         this.runner = runner;
         this.jobs = jobs;
@@ -227,24 +227,10 @@ public class TrainJobsController {
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter events(@PathVariable("id") String id) {
         job(id);
-        SseEmitter emitter = new SseEmitter(eventsTimeoutMs);
-        Consumer<JobEvents.JobEvent> listener = event -> {
-            try {
-                emitter.send(SseEmitter.event().name(event.kind().name().toLowerCase(Locale.ROOT))
-                        .data(TrainJobResponse.of(event.job()), MediaType.APPLICATION_JSON));
-                if (event.job().status().isFinal()) {
-                    emitter.complete();
-                }
-            } catch (IOException | IllegalStateException e) {
-                emitter.completeWithError(e);
-            }
-        };
-        Runnable unsubscribe = () -> events.unsubscribe(id, listener);
-        emitter.onCompletion(unsubscribe);
-        emitter.onTimeout(unsubscribe);
-        emitter.onError(t -> unsubscribe.run());
-        events.subscribe(id, listener);
-        return emitter;
+        return streams.open(eventsTimeoutMs, new EventStreams.Source<JobEvents.JobEvent>(
+                l -> events.subscribe(id, l), l -> events.unsubscribe(id, l)), event -> new EventStreams.Frame(event.kind().name().toLowerCase(Locale.ROOT),
+                TrainJobResponse.of(event.job()), event.job().status().isFinal(),
+                event.kind() == JobEvents.Kind.PROGRESS));
     }
 
     private TrainJob job(String id) {

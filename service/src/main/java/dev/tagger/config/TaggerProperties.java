@@ -37,7 +37,7 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
         threads = threads == null ? new Threads(null, null) : threads;
         model = model == null ? new Model(null, null) : model;
         store = store == null ? new Store(null) : store;
-        api = api == null ? new Api(null, null, null, null) : api;
+        api = api == null ? new Api(null, null, null, null, null, null) : api;
         batching = batching == null ? new Batching(null, null, null, null, null) : batching;
         datasets = datasets == null ? new Datasets(null, null, null, null) : datasets;
         training = training == null ? new Training(null, null, null, null, null) : training;
@@ -97,15 +97,25 @@ public record TaggerProperties(String device, ScriptedEncoder.Precision precisio
      * @param maxBodyBytes request body size
      * @param maxTextChars characters (code points) of one text on /classify; a longer text gets 422
      * @param maxWindows   windows one text may take with long_text=chunk; a text needing more gets 422
+     * @param maxStreams   event streams (training and bulk jobs) open at once; beyond it a new one gets 429
+     * @param streamBuffer events waiting for one slow stream client; when full its oldest progress event is dropped
      */
-    public record Api(Integer maxTexts, DataSize maxBodyBytes, Integer maxTextChars, Integer maxWindows) {
+    public record Api(Integer maxTexts, DataSize maxBodyBytes, Integer maxTextChars, Integer maxWindows,
+                      Integer maxStreams, Integer streamBuffer) {
         public Api {
             maxTexts = maxTexts == null ? 64 : maxTexts;
             maxBodyBytes = maxBodyBytes == null ? DataSize.ofMegabytes(2) : maxBodyBytes;
             maxTextChars = maxTextChars == null ? 20_000 : maxTextChars;
             maxWindows = maxWindows == null ? 16 : maxWindows;
+            maxStreams = maxStreams == null ? 256 : maxStreams;
+            streamBuffer = streamBuffer == null ? 64 : streamBuffer;
             if (maxTextChars < 1 || maxWindows < 1) {
                 throw new IllegalArgumentException("tagger.api.max-text-chars and tagger.api.max-windows must be positive");
+            }
+            if (maxStreams < 1 || streamBuffer < 2) {
+                // One slot for the job as it is and one for its final state: less could not end a stream properly.
+                throw new IllegalArgumentException("tagger.api.max-streams must be positive and tagger.api.stream-buffer "
+                        + "at least 2");
             }
         }
     }

@@ -53,7 +53,7 @@ class DefaultSettingsTest {
         assertThat(p.threads()).isEqualTo(new TaggerProperties.Threads(1, 1));
         assertThat(p.model()).isEqualTo(new TaggerProperties.Model(null, null));
         assertThat(p.store().dir()).isEqualTo(Path.of("data"));
-        assertThat(p.api()).isEqualTo(new TaggerProperties.Api(64, DataSize.ofMegabytes(2), 20_000, 16));
+        assertThat(p.api()).isEqualTo(new TaggerProperties.Api(64, DataSize.ofMegabytes(2), 20_000, 16, 256, 64));
         assertThat(p.batching()).isEqualTo(new TaggerProperties.Batching(32, 4096, Duration.ZERO, 1024,
                 Duration.ofSeconds(30)));
         assertThat(p.datasets()).isEqualTo(new TaggerProperties.Datasets(DataSize.ofMegabytes(100), 1_000_000L,
