@@ -3,6 +3,7 @@ package dev.tagger.api;
 import dev.tagger.catalog.ModelInUseException;
 import dev.tagger.datasets.DatasetNotFoundException;
 import dev.tagger.io.Json;
+import dev.tagger.io.StoreFull;
 import dev.tagger.model.ModelFormatException;
 import dev.tagger.model.ModelNotFoundException;
 import dev.tagger.serving.ServiceUnavailableException;
@@ -27,6 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -119,8 +121,26 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(p);
     }
 
+    /**
+     * A write that failed for lack of space: 507, whatever wrapped it (an upload's spool, a dataset, a model, a job
+     * record, the served-version pointer). Nothing was stored, so the request can be sent again once there is room.
+     * The detail has the operating system's words only: the path and the class describe the server, not the request.
+     */
+    private static ResponseEntity<ProblemDetail> storeFull(Exception e, String words) {
+        log.warn("a write failed for lack of space: {}", e.toString());
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INSUFFICIENT_STORAGE, "the store is full: "
+                + words + "; the request changed nothing. Free space in the store (tagger.store.dir) and retry");
+        p.setTitle("Store full");
+        p.setProperty("reason", "store_full");
+        return ResponseEntity.status(HttpStatus.INSUFFICIENT_STORAGE).body(p);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        Optional<String> full = StoreFull.reason(e);
+        if (full.isPresent()) {
+            return storeFull(e, full.get());
+        }
         log.error("unexpected error", e);
         // No class name or message: they describe the code, not the request. The log line has them.
         String id = MDC.get(RequestIdFilter.MDC_KEY);

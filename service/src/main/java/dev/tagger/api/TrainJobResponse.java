@@ -33,12 +33,15 @@ public record TrainJobResponse(
         @Schema(description = "The starting model's validation scores, before any training") Scores baseline,
         @Schema(description = "Validation scores after each epoch") List<Epoch> epochs,
         @Schema(description = "The model made, its metrics and what was done with it (SUCCEEDED only)") Result result,
-        @Schema(description = "Why the job failed or was cancelled") String error) {
+        @Schema(description = "Why the job failed or was cancelled") String error,
+        @Schema(description = "What makes the job's scores and thresholds less trustworthy than they look (too few "
+                + "validation texts, labels with too few validation positives); from its plan, then from the data "
+                + "it loaded. Empty when there is nothing to say") List<String> warnings) {
 
     static TrainJobResponse of(TrainJob j) {
         return new TrainJobResponse(j.id(), j.status().name(), j.createdAt(), j.startedAt(), j.finishedAt(),
                 j.cancelRequested(), Request.of(j.request()), Progress.of(j.progress()), Scores.of(j.baseline()),
-                j.epochs().stream().map(Epoch::of).toList(), Result.of(j.result()), j.error());
+                j.epochs().stream().map(Epoch::of).toList(), Result.of(j.result()), j.error(), j.warnings());
     }
 
     @Schema(name = "TrainJobSpec")

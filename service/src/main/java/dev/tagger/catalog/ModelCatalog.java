@@ -4,6 +4,8 @@ import dev.tagger.model.ModelBundle;
 import dev.tagger.model.ModelNotFoundException;
 import dev.tagger.model.format.ModelBundleIO;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import java.util.List;
@@ -12,14 +14,15 @@ import java.util.regex.Pattern;
 
 /**
  * The model versions and which one is served, with every rule for deploy and delete: lists and reads them through
- * {@link ModelVersions}, deploys one by handing it to the {@link ModelServer} (requests already admitted finish on
- * the model they started with) and records the choice. A model is not deleted while it is served, when it is the
- * default one, or while one of the {@link ModelUsers} needs it. Deploys and deletes are serialised, so a model
- * cannot be deleted while it is being deployed.
+ * {@link ModelVersions}, deploys one by recording the choice and then handing it to the {@link ModelServer}
+ * (requests already admitted finish on the model they started with). A model is not deleted while it is served,
+ * when it is the default one, or while one of the {@link ModelUsers} needs it. Deploys and deletes are serialised,
+ * so a model cannot be deleted while it is being deployed.
  */
 @Service
 public class ModelCatalog {
 
+    private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final ModelVersions versions;
@@ -72,12 +75,30 @@ public class ModelCatalog {
         return served != null ? served : versions.servingId();
     }
 
-    /** Loads and warms the model, then serves it; returns the bundle now served. */
+    /**
+     * Records the model as the served one, then loads and warms it and serves it; returns the bundle now served.
+     * The record comes first so that what is served is never newer than what a restart would serve: when it cannot
+     * be written (a full disk, a store that is away) nothing changes and its failure is thrown; when serving fails,
+     * the record is put back as it was before the failure is thrown. Only when putting it back fails too does a
+     * restart serve the model that failed here (or, if it cannot be loaded then either, the default model).
+     */
     public ModelBundle deploy(String id) {
         synchronized (lock) {
-            ModelBundle served = server.serve(versions.load(id));
-            versions.markServing(served.id(), served.version());
-            return served;
+            ModelBundle next = versions.load(id);
+            Optional<ModelRepository.ServedVersion> before = versions.pointer();
+            versions.markServing(next.id(), next.version());
+            try {
+                return server.serve(next);
+            } catch (RuntimeException | Error failed) {
+                try {
+                    versions.restorePointer(before);
+                } catch (RuntimeException e) {
+                    failed.addSuppressed(e);
+                    log.error("model {} could not be served and the served-version pointer could not be put back: "
+                            + "a restart will try to serve {}", id, id, e);
+                }
+                throw failed;
+            }
         }
     }
 

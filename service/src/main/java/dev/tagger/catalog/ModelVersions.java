@@ -115,6 +115,20 @@ public final class ModelVersions {
         repository.markServed(new ModelRepository.ServedVersion(id, version, Instant.now()));
     }
 
+    /** The served-version pointer as the last deploy wrote it; empty when none did (the default is served). */
+    public Optional<ModelRepository.ServedVersion> pointer() {
+        return repository.served();
+    }
+
+    /**
+     * Puts the pointer back as {@link #pointer} read it before a deploy that did not happen. With no pointer then,
+     * it names the default model: the repository has no way to remove the pointer, and that is what was served.
+     */
+    public void restorePointer(Optional<ModelRepository.ServedVersion> before) {
+        repository.markServed(before.orElseGet(() -> new ModelRepository.ServedVersion(defaultId(),
+                defaultSummary().version(), Instant.now())));
+    }
+
     /** The model to serve at start: the one deployed last, or the default (with a warning) when it cannot be read. */
     public ModelBundle loadServing() {
         String id = servingId();

@@ -25,6 +25,12 @@ public final class DatasetSplitter {
     private DatasetSplitter() {
     }
 
+    /** How many of {@code n} examples {@link #split} puts in the validation part. */
+    public static long validationSize(long n, double validationFraction) {
+        long size = Math.min(Math.round(n * validationFraction), Math.max(n - 1, 0));
+        return validationFraction > 0 && n >= 2 ? Math.max(1, size) : size;
+    }
+
     /**
      * @param examples           what to split (not modified)
      * @param validationFraction the share that goes to validation, {@code 0 <= fraction < 1}
@@ -35,10 +41,7 @@ public final class DatasetSplitter {
             throw new IllegalArgumentException("validation fraction must be in [0, 1): " + validationFraction);
         }
         int n = examples.size();
-        int validationSize = (int) Math.min(Math.round(n * validationFraction), Math.max(n - 1, 0));
-        if (validationFraction > 0 && n >= 2) {
-            validationSize = Math.max(1, validationSize);
-        }
+        int validationSize = (int) validationSize(n, validationFraction);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

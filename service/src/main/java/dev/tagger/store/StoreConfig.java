@@ -9,11 +9,11 @@ import dev.tagger.store.local.FileJobRepository;
 import dev.tagger.store.local.FileModelRepository;
 import dev.tagger.store.local.LocalJobEvents;
 import dev.tagger.store.local.LocalReplicas;
+import dev.tagger.store.local.LocalStoreHealth;
 import dev.tagger.training.jobs.JobEvents;
 import dev.tagger.training.jobs.JobRepository;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,10 +51,9 @@ public class StoreConfig {
         return new LocalReplicas(catalog, roles, "local-" + ManagementFactory.getRuntimeMXBean().getPid());
     }
 
-    /** Files need nothing to be reachable: always up (readiness includes "store" in both modes). */
+    /** DOWN while the store folder cannot be written or is nearly full (readiness includes "store" in both modes). */
     @Bean("store")
     HealthIndicator storeHealth(TaggerProperties props) {
-        return () -> Health.up().withDetail("mode", "local").withDetail("dir", props.store().dir().toString())
-                .build();
+        return new LocalStoreHealth(props.store().dir());
     }
 }

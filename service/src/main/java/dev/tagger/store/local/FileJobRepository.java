@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -40,6 +42,10 @@ import java.util.function.UnaryOperator;
  * Every job is also held in memory, which answers every read; progress stays there, every other change reaches
  * the file. One process owns the directory: changes are serialised by this object, not by file locks, and a job
  * that was RUNNING when the directory was opened is {@linkplain #abandoned abandoned}.
+ * <p>
+ * A change is written before memory shows it, so a failed write (a full disk) changes nothing. A final state that
+ * cannot be written ({@link #endUnrecorded}) is shown from memory only and written with the next write that
+ * succeeds; a restart before that finds the job RUNNING, hence abandoned.
  */
 public final class FileJobRepository implements JobRepository {
 
@@ -56,6 +62,8 @@ public final class FileJobRepository implements JobRepository {
     private final Path dir;
     private final Map<String, Slot> jobs = new ConcurrentHashMap<>();
     private final Set<String> runningAtOpen = ConcurrentHashMap.newKeySet();
+    /** Jobs whose final state is in memory only: its write failed. Guarded by this. */
+    private final Set<String> unrecorded = new LinkedHashSet<>();
     private long nextSeq;
 
     public FileJobRepository(Path storeDir) {
@@ -97,8 +105,15 @@ public final class FileJobRepository implements JobRepository {
         if (examples != null) {
             writeExamples(job.id(), examples);
         }
-        write(job);
+        try {
+            write(job);
+        } catch (RuntimeException e) {
+            // a job that was never stored must not leave its examples behind (nothing would ever delete them)
+            deleteExamples(job.id());
+            throw e;
+        }
         jobs.put(job.id(), new Slot(job, nextSeq++));
+        writeUnrecorded();
     }
 
     @Override
@@ -140,10 +155,40 @@ public final class FileJobRepository implements JobRepository {
         TrainJob next = change.apply(current(id).job());
         write(next);
         put(next);
+        unrecorded.remove(id);
         if (next.status().isFinal()) {
             deleteExamples(id);
         }
+        writeUnrecorded();
         return next;
+    }
+
+    /** Holds the final state in memory; the next write that succeeds writes it too. */
+    @Override
+    public synchronized Optional<TrainJob> endUnrecorded(String id, UnaryOperator<TrainJob> change) {
+        TrainJob next = change.apply(current(id).job());
+        if (!next.status().isFinal()) {
+            throw new IllegalArgumentException("endUnrecorded needs a final state, not " + next.status());
+        }
+        put(next);
+        unrecorded.add(id);
+        // the examples serve no job any more, and deleting them frees space on a full disk
+        deleteExamples(id);
+        return Optional.of(next);
+    }
+
+    /** Writes the final states that could not be written before; those that still fail wait for the next try. */
+    private void writeUnrecorded() {
+        for (Iterator<String> it = unrecorded.iterator(); it.hasNext(); ) {
+            Slot s = jobs.get(it.next());
+            try {
+                write(s.job());
+                it.remove();
+                log.info("job {}: its final state {} is written now", s.job().id(), s.job().status());
+            } catch (RuntimeException e) {
+                log.debug("job {}: its final state still cannot be written: {}", s.job().id(), e.toString());
+            }
+        }
     }
 
     @Override

@@ -17,25 +17,27 @@ import java.util.List;
 /**
  * A job file's schema ({@code <store>/jobs/<id>.json}): the JSON that the API showed for a job when this format was
  * introduced, so that files written before and after read alike. It changes only with a migration of old files,
- * whatever the API or the domain type do. The shared store keeps the same JSON in its jobs table.
+ * whatever the API or the domain type do; a field added since (warnings) is optional and left out when empty, so
+ * older files read as jobs without it and a job without it is written as before. The shared store keeps the same JSON in its jobs table.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoredJob(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
                  boolean cancelRequested, Spec request, Progress progress, Scores baseline, List<Epoch> epochs,
-                 Result result, String error) {
+                 Result result, String error,
+                 @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
 
     public static StoredJob of(TrainJob j) {
         return new StoredJob(j.id(), j.status(), j.createdAt(), j.startedAt(), j.finishedAt(), j.cancelRequested(),
                 Spec.of(j.request()), Progress.of(j.progress()), Scores.of(j.baseline()),
-                j.epochs().stream().map(Epoch::of).toList(), Result.of(j.result()), j.error());
+                j.epochs().stream().map(Epoch::of).toList(), Result.of(j.result()), j.error(), j.warnings());
     }
 
     public TrainJob toJob() {
         return new TrainJob(id, status, createdAt, startedAt, finishedAt, cancelRequested, request.toSpec(),
                 progress == null ? null : progress.toProgress(), baseline == null ? null : baseline.toScores(),
                 epochs == null ? List.of() : epochs.stream().map(Epoch::toReport).toList(),
-                result == null ? null : result.toResult(), error);
+                result == null ? null : result.toResult(), error, warnings);
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -166,7 +166,8 @@ public final class PgJobEvents implements JobEvents, AutoCloseable {
 
     private static TrainJob upTo(TrainJob j, int epochs) {
         return new TrainJob(j.id(), j.status(), j.createdAt(), j.startedAt(), j.finishedAt(), j.cancelRequested(),
-                j.request(), j.progress(), j.baseline(), j.epochs().subList(0, epochs), j.result(), j.error());
+                j.request(), j.progress(), j.baseline(), j.epochs().subList(0, epochs), j.result(), j.error(),
+                j.warnings());
     }
 
     private static void deliver(Consumer<JobEvent> listener, JobEvent event) {

@@ -236,7 +236,7 @@ public final class PgJobRepository implements JobRepository, AutoCloseable {
                     next = job.finished(JobStatus.FAILED, now, null, "its trainer stopped renewing the lease "
                             + attempts + " time(s), the most allowed (tagger.shared.max-attempts=" + maxAttempts + ")");
                 } else {
-                    next = TrainJob.queued(id, job.createdAt(), job.request());
+                    next = TrainJob.queued(id, job.createdAt(), job.request()).withWarnings(job.warnings());
                 }
                 log.warn("job {}: the lease of trainer {} expired (attempt {} of {}); now {}", id, e[3], attempts,
                         maxAttempts, next.status());

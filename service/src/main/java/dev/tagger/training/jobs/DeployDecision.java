@@ -2,6 +2,7 @@ package dev.tagger.training.jobs;
 
 import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.config.TaggerProperties;
+import dev.tagger.io.StoreFull;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.nn.Predictor;
 import dev.tagger.model.nn.TaggerModel;
@@ -105,7 +106,7 @@ public class DeployDecision {
             return v.deployment(policy, true, v.reason());
         } catch (RuntimeException e) {
             log.error("job model {} could not be deployed", model.id(), e);
-            return v.deployment(policy, false, v.reason() + "; but deploying failed: " + e.getMessage());
+            return v.deployment(policy, false, v.reason() + "; but deploying failed: " + StoreFull.describe(e));
         }
     }
 

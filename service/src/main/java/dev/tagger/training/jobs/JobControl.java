@@ -1,5 +1,7 @@
 package dev.tagger.training.jobs;
 
+import java.util.List;
+
 /** How a running job reports where it is, and learns at each checkpoint that it must stop. */
 interface JobControl {
 
@@ -15,6 +17,9 @@ interface JobControl {
     void baseline(TrainJob.Scores scores);
 
     void epoch(TrainJob.EpochReport report);
+
+    /** The job's warnings, as its loaded data shows them (they replace those of its plan). */
+    void warnings(List<String> warnings);
 
     /** Thrown at a checkpoint of a job that must stop. */
     final class JobStoppedException extends RuntimeException {

@@ -68,6 +68,21 @@ public interface JobRepository {
     TrainJob update(String id, UnaryOperator<TrainJob> change);
 
     /**
+     * Ends a job this process runs when {@link #update} could not make its final state durable (a full disk, a
+     * store that is gone), so that readers in this process see it end and its event streams close. The final state
+     * is not durable: a repository that is not the only one to hold the job must not end it in this process alone.
+     * The default does nothing: in a shared store the job stays RUNNING, its lease expires and another trainer takes
+     * it over. A single-process store keeps the final state in memory (and may write it once it can); a restart
+     * finds the job RUNNING and the runner ends it {@linkplain #abandoned as abandoned}.
+     *
+     * @param change the final job given the current one
+     * @return the job as this process now shows it, or empty when this repository cannot end it here
+     */
+    default Optional<TrainJob> endUnrecorded(String id, UnaryOperator<TrainJob> change) {
+        return Optional.empty();
+    }
+
+    /**
      * Records where a running job is. Progress changes many times a second: an implementation may keep the latest
      * value in memory and make it durable with the job's next {@link #update} or {@link #appendEpoch}.
      *

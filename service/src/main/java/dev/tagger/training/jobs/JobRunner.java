@@ -2,6 +2,7 @@ package dev.tagger.training.jobs;
 
 import dev.tagger.config.Roles;
 import dev.tagger.config.TaggerProperties;
+import dev.tagger.io.StoreFull;
 import dev.tagger.serving.ServiceUnavailableException;
 import dev.tagger.training.jobs.JobEvents.JobEvent;
 import dev.tagger.training.jobs.JobEvents.Kind;
@@ -11,12 +12,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the queued jobs, one at a time (PyTorch's gradient collector is process-wide), on one thread that claims
@@ -27,13 +31,22 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * At start, a job the repository shows RUNNING with no runner ({@link JobRepository#abandoned}) was left so by a
  * stop or a crash: it ends FAILED with the reason {@link TrainJob#INTERRUPTED} (its partial training is lost; no
- * half-written model exists, bundles are written atomically). QUEUED jobs had not started: they run again, in the
- * order they were submitted.
+ * half-written model exists, bundles are written atomically) and a model it had written is deleted unless it is
+ * served. QUEUED jobs had not started: they run again, in the order they were submitted.
+ * <p>
+ * The thread outlives any failure. Whatever a job's step throws (an {@link Error} included) ends that job FAILED
+ * with the reason, a full disk as "the store could not be written: No space left on device"; a failure of the
+ * runner's own bookkeeping is logged and the loop goes on after a short pause. When even the job's final state
+ * cannot be stored, a single-process store still ends it in memory ({@link JobRepository#endUnrecorded}), so that
+ * the API shows it FAILED and its event streams end; in a shared store it stays RUNNING until its lease expires and
+ * another trainer takes it over, as when this replica dies.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    /** The pause after a failure of the loop itself, so that a persistent one does not spin. */
+    private static final long BACKOFF_MILLIS = 1_000;
 
     private final JobRepository jobs;
     private final JobExecutor executor;
@@ -119,13 +132,25 @@ public class JobRunner implements SmartLifecycle {
         return active.datasetsInUse();
     }
 
-    /** Ends the jobs that a stop or a crash left RUNNING with no runner; returns how many. */
+    /**
+     * Ends the jobs that a stop or a crash left RUNNING with no runner, and deletes the models they had written;
+     * returns how many. A store that cannot be written now (a full disk) does not keep the service from starting:
+     * such a job is ended in memory and stays abandoned on disk for the next start.
+     */
     int recover() {
         int recovered = 0;
         for (TrainJob j : jobs.abandoned(clock.instant())) {
-            jobs.update(j.id(), x -> x.status() == JobStatus.RUNNING
-                    ? x.finished(JobStatus.FAILED, clock.instant(), null, TrainJob.INTERRUPTED) : x);
+            UnaryOperator<TrainJob> interrupted = x -> x.status() == JobStatus.RUNNING
+                    ? x.finished(JobStatus.FAILED, clock.instant(), null, TrainJob.INTERRUPTED) : x;
+            try {
+                jobs.update(j.id(), interrupted);
+            } catch (RuntimeException e) {
+                log.warn("job {} was running when the service stopped and cannot be marked FAILED in the store "
+                        + "({}); it is, until the next start", j.id(), StoreFull.describe(e));
+                jobs.endUnrecorded(j.id(), interrupted);
+            }
             log.warn("job {} was running when the service stopped; it is marked FAILED", j.id());
+            executor.discardModel(j.id());
             recovered++;
         }
         long queued = jobs.count(JobStatus.QUEUED);
@@ -151,71 +176,122 @@ public class JobRunner implements SmartLifecycle {
 
     private void loop() {
         while (!stopping) {
-            TrainJob next;
             try {
-                next = jobs.claimNext(clock.instant()).orElse(null);
-            } catch (RuntimeException e) {
-                // A shared store that is down: keep the thread, try again once it may be back.
-                log.warn("cannot claim a job: {}", e.toString());
-                next = null;
-            }
-            if (next != null) {
-                run(next);
-                continue;
-            }
-            try {
+                if (runNext()) {
+                    continue;
+                }
                 // Waiting rather than interrupting to stop: an interrupt would also break the job's file writes.
                 wake.tryAcquire(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 return;
+            } catch (Throwable t) {
+                // Not a job's failure (run() ends those): the runner's own bookkeeping. The next job must still run.
+                log.error("the training runner hit an error; it goes on in {} ms", BACKOFF_MILLIS, t);
+                try {
+                    Thread.sleep(BACKOFF_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
+    }
+
+    /** Claims and runs the next job; false when none is waiting (or the store cannot say). */
+    private boolean runNext() {
+        TrainJob next;
+        try {
+            next = jobs.claimNext(clock.instant()).orElse(null);
+        } catch (RuntimeException e) {
+            // A shared store that is down, or a disk too full to record the claim: try again once it may be back.
+            log.warn("cannot claim a job: {}", StoreFull.is(e) ? StoreFull.describe(e) : e.toString());
+            return false;
+        }
+        if (next == null) {
+            return false;
+        }
+        run(next);
+        return true;
     }
 
     private void run(TrainJob job) {
         RunningJob r = new RunningJob(job.id(), jobs, events, metrics);
         running = r;
         long t0 = System.nanoTime();
-        // A cancel or a stop that came between the claim and now found no running job to stop: catch up on it.
-        if (jobs.find(job.id()).map(TrainJob::cancelRequested).orElse(false)) {
-            r.stop(JobStatus.CANCELLED, "cancelled on request");
-        }
-        if (stopping) {
-            r.stop(JobStatus.FAILED, "interrupted by a shutdown");
-        }
-        events.publish(new JobEvent(Kind.STATUS, job));
-        JobStatus end;
+        JobStatus end = JobStatus.FAILED;
         try {
-            TrainJob.Result result = executor.execute(job, r);
-            end = JobStatus.SUCCEEDED;
-            metrics.succeeded(result.metrics().at("/validation/macro_f1").asDouble());
-            finish(job.id(), end, result, null);
-        } catch (JobControl.JobStoppedException stopped) {
-            end = stopped.status();
-            log.info("job {} stopped: {}", job.id(), stopped.getMessage());
-            finish(job.id(), end, null, stopped.getMessage());
-        } catch (Exception | Error failure) {
-            end = JobStatus.FAILED;
-            log.error("job {} failed", job.id(), failure);
-            String why = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-            finish(job.id(), end, null, why);
+            end = execute(job, r);
         } finally {
             running = null;
+            metrics.duration(end.name().toLowerCase(Locale.ROOT), System.nanoTime() - t0);
         }
-        metrics.duration(end.name().toLowerCase(Locale.ROOT), System.nanoTime() - t0);
     }
 
-    private void finish(String id, JobStatus end, TrainJob.Result result, String why) {
+    /** Runs the job to its end, whatever it throws; returns how it ended. */
+    private JobStatus execute(TrainJob job, RunningJob r) {
+        TrainJob.Result result;
+        try {
+            // A cancel or a stop that came between the claim and now found no running job to stop: catch up on it.
+            if (jobs.find(job.id()).map(TrainJob::cancelRequested).orElse(false)) {
+                r.stop(JobStatus.CANCELLED, "cancelled on request");
+            }
+            if (stopping) {
+                r.stop(JobStatus.FAILED, "interrupted by a shutdown");
+            }
+            events.publish(new JobEvent(Kind.STATUS, job));
+            result = executor.execute(job, r);
+        } catch (JobControl.JobStoppedException stopped) {
+            log.info("job {} stopped: {}", job.id(), stopped.getMessage());
+            return finish(job.id(), stopped.status(), null, stopped.getMessage());
+        } catch (Throwable failure) {
+            log.error("job {} failed", job.id(), failure);
+            return finish(job.id(), JobStatus.FAILED, null, StoreFull.describe(failure));
+        }
+        JobStatus end = finish(job.id(), JobStatus.SUCCEEDED, result, null);
+        if (end == JobStatus.SUCCEEDED) {
+            JsonNode f1 = result.metrics() == null ? null : result.metrics().at("/validation/macro_f1");
+            if (f1 != null && f1.isNumber()) {
+                metrics.succeeded(f1.asDouble());
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Stores the job's end and tells its listeners. When the store refuses it, a single-process store ends the job
+     * in memory instead: FAILED with the store's reason when it had succeeded (its result could not be recorded, so
+     * its model is deleted unless it is served), else as it was ending. In a shared store the lease may have been
+     * lost (another trainer runs the job now) or the store is down: this replica must not end the job, and its lease
+     * will expire.
+     *
+     * @return how the job ended as this process shows it (RUNNING when it could not be ended here)
+     */
+    private JobStatus finish(String id, JobStatus end, TrainJob.Result result, String why) {
         TrainJob done;
         try {
             done = jobs.update(id, j -> j.finished(end, clock.instant(), result, why));
         } catch (RuntimeException e) {
-            // In a shared store the lease may have been lost (another trainer runs the job now) or the store is
-            // down: this replica must not end the job, and its lease will expire.
-            log.warn("job {} could not be ended as {} here: {}", id, end, e.toString());
-            return;
+            String storeWhy = StoreFull.describe(e);
+            log.warn("job {} could not be ended as {} in the store: {}", id, end, storeWhy);
+            JobStatus instead = end == JobStatus.SUCCEEDED ? JobStatus.FAILED : end;
+            String insteadWhy = end == JobStatus.SUCCEEDED ? storeWhy + " (the job's result could not be recorded)"
+                    : why;
+            Optional<TrainJob> local;
+            try {
+                local = jobs.endUnrecorded(id, j -> j.finished(instead, clock.instant(), null, insteadWhy));
+            } catch (RuntimeException again) {
+                log.warn("job {} cannot be ended here either: {}", id, again.toString());
+                return JobStatus.RUNNING;
+            }
+            if (local.isEmpty()) {
+                return JobStatus.RUNNING;
+            }
+            done = local.get();
+        }
+        if (done.status() != JobStatus.SUCCEEDED) {
+            executor.discardModel(id);
         }
         events.publish(new JobEvent(Kind.STATUS, done));
+        return done.status();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.tagger.training.jobs;
 import dev.tagger.training.jobs.JobEvents.JobEvent;
 import dev.tagger.training.jobs.JobEvents.Kind;
 
+import java.util.List;
+
 /**
  * The runner's side of {@link JobControl} for the job it runs: progress into the repository and to the event
  * listeners (throttled to a few updates a second), the meters, and the flag that stops the job at its next
@@ -90,6 +92,11 @@ final class RunningJob implements JobControl {
     @Override
     public void epoch(TrainJob.EpochReport report) {
         events.publish(new JobEvent(Kind.EPOCH, jobs.appendEpoch(id, report)));
+    }
+
+    @Override
+    public void warnings(List<String> warnings) {
+        events.publish(new JobEvent(Kind.PROGRESS, jobs.update(id, job -> job.withWarnings(warnings))));
     }
 
     private void progress(TrainJob.Progress p, boolean always) {

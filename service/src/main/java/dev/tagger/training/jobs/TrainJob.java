@@ -19,16 +19,19 @@ import java.util.List;
  * @param epochs          validation scores after each epoch
  * @param result          the model made, its metrics and what was done with it (SUCCEEDED only)
  * @param error           why the job failed or was cancelled
+ * @param warnings        what makes the job's results less trustworthy than they look (too little validation
+ *                        data), for people; from its plan, then from the data it loaded
  */
 public record TrainJob(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
                        boolean cancelRequested, TrainSpec request, Progress progress, Scores baseline,
-                       List<EpochReport> epochs, Result result, String error) {
+                       List<EpochReport> epochs, Result result, String error, List<String> warnings) {
 
     /** Why a job left RUNNING by a stop or a crash ends FAILED when the service starts again. */
     public static final String INTERRUPTED = "interrupted by a restart";
 
     public TrainJob {
         epochs = epochs == null ? List.of() : List.copyOf(epochs);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
     /** A new, time-ordered job id: base-36 milliseconds, a dash, 6 random base-36 characters. */
@@ -37,17 +40,18 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
     }
 
     public static TrainJob queued(String id, Instant now, TrainSpec request) {
-        return new TrainJob(id, JobStatus.QUEUED, now, null, null, false, request, null, null, List.of(), null, null);
+        return new TrainJob(id, JobStatus.QUEUED, now, null, null, false, request, null, null, List.of(), null, null,
+                List.of());
     }
 
     public TrainJob started(Instant now) {
         return new TrainJob(id, JobStatus.RUNNING, createdAt, now, null, cancelRequested, request,
-                Progress.phase("starting"), null, List.of(), null, null);
+                Progress.phase("starting"), null, List.of(), null, null, warnings);
     }
 
     public TrainJob finished(JobStatus end, Instant now, Result newResult, String why) {
         return new TrainJob(id, end, createdAt, startedAt, now, cancelRequested, request, null, baseline, epochs,
-                newResult, why);
+                newResult, why, warnings);
     }
 
     /**
@@ -66,24 +70,29 @@ public record TrainJob(String id, JobStatus status, Instant createdAt, Instant s
 
     public TrainJob withCancelRequested() {
         return new TrainJob(id, status, createdAt, startedAt, finishedAt, true, request, progress, baseline, epochs,
-                result, error);
+                result, error, warnings);
+    }
+
+    public TrainJob withWarnings(List<String> w) {
+        return new TrainJob(id, status, createdAt, startedAt, finishedAt, cancelRequested, request, progress, baseline,
+                epochs, result, error, w);
     }
 
     public TrainJob withProgress(Progress p) {
         return new TrainJob(id, status, createdAt, startedAt, finishedAt, cancelRequested, request, p, baseline, epochs,
-                result, error);
+                result, error, warnings);
     }
 
     public TrainJob withBaseline(Scores s) {
         return new TrainJob(id, status, createdAt, startedAt, finishedAt, cancelRequested, request, progress, s, epochs,
-                result, error);
+                result, error, warnings);
     }
 
     public TrainJob withEpoch(EpochReport e) {
         List<EpochReport> all = new ArrayList<>(epochs);
         all.add(e);
         return new TrainJob(id, status, createdAt, startedAt, finishedAt, cancelRequested, request, progress, baseline,
-                all, result, error);
+                all, result, error, warnings);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tagger.training.jobs;
 import dev.tagger.catalog.ModelCatalog;
 import dev.tagger.datasets.DatasetInfo;
 import dev.tagger.datasets.DatasetRepository;
+import dev.tagger.datasets.DatasetSplitter;
 import dev.tagger.datasets.Example;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.format.BaseModels;
@@ -37,8 +38,17 @@ public class TrainPlanner {
      *
      * @param spec     what it does, fully resolved
      * @param examples the examples sent with it, or null when it reads stored datasets
+     * @param warnings what the plan shows of its validation data that makes its results untrustworthy (too few
+     *                 texts, labels with too few positives); the job checks again once it has loaded its data
      */
-    public record Plan(TrainSpec spec, List<Example> examples) {
+    public record Plan(TrainSpec spec, List<Example> examples, List<String> warnings) {
+        public Plan {
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
+
+        public Plan(TrainSpec spec, List<Example> examples) {
+            this(spec, examples, List.of());
+        }
     }
 
     private final DatasetRepository datasets;
@@ -82,6 +92,7 @@ public class TrainPlanner {
 
         TrainSpec.ValidationData validationData;
         TrainRequest.Validation v = r.validation();
+        DatasetInfo validationInfo = null;
         if (v == null) {
             validationData = new TrainSpec.ValidationData(null, DEFAULT_SPLIT);
         } else if (v.datasetId() != null) {
@@ -89,6 +100,7 @@ public class TrainPlanner {
             checkLabelsCover(given, info, "validation_data.dataset_id");
             labels.addAll(info.labels());
             validationData = new TrainSpec.ValidationData(info.id(), null);
+            validationInfo = info;
         } else {
             validationData = new TrainSpec.ValidationData(null, v.split());
         }
@@ -105,7 +117,40 @@ public class TrainPlanner {
         }
         DeployPolicy deploy = r.deploy() != null ? r.deploy() : DeployPolicy.NEVER;
         return new Plan(new TrainSpec(r.name(), trainingData, validationData, finalLabels, base.ref(), parameters,
-                deploy), r.examples());
+                deploy), r.examples(), warnings(r.examples(), validationInfo, validationData, trainingRows, finalLabels,
+                parameters.seed()));
+    }
+
+    /**
+     * The validation warnings that can be told before the job runs: all of them for examples sent with the job
+     * (split here as the job will split them) and for a validation dataset (its statistics); for a split of a
+     * stored dataset only its size, as the positives depend on the rows the split draws.
+     */
+    private static List<String> warnings(List<Example> examples, DatasetInfo validation,
+                                         TrainSpec.ValidationData validationData, long trainingRows,
+                                         List<String> labels, long seed) {
+        if (validation != null) {
+            long[] positives = new long[labels.size()];
+            for (int j = 0; j < labels.size(); j++) {
+                positives[j] = validation.stats().labelCounts().getOrDefault(labels.get(j), 0L);
+            }
+            return ValidationWarnings.of(validation.rows(), labels, positives);
+        }
+        if (examples != null) {
+            List<Example> held = DatasetSplitter.split(examples, validationData.split(), seed).validation();
+            long[] positives = new long[labels.size()];
+            for (Example e : held) {
+                for (String l : e.labels().stream().distinct().toList()) {
+                    int j = labels.indexOf(l);
+                    if (j >= 0) {
+                        positives[j]++;
+                    }
+                }
+            }
+            return ValidationWarnings.of(held.size(), labels, positives);
+        }
+        return ValidationWarnings.of(DatasetSplitter.validationSize(trainingRows, validationData.split()), labels,
+                null);
     }
 
     /**
