@@ -1,5 +1,6 @@
 package dev.tagger.tools;
 
+import dev.tagger.engine.CpuFeatures;
 import dev.tagger.io.Json;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.format.BaseModels;
@@ -101,6 +102,8 @@ final class DefaultModelCard {
         b.put("train_seconds", Math.round(trainSeconds));
         b.put("cpu", cpuModel());
         b.put("cores", Runtime.getRuntime().availableProcessors());
+        // The int8 figures above are exact only where the int8 kernels are the same (DefaultModelQualityTest).
+        b.put("cpu_features", String.join(" ", CpuFeatures.kernelFlags()));
         b.put("load_average_at_start", loadAtStart);
         return c;
     }

@@ -48,7 +48,7 @@ class TrainJobResponseTest {
                    "deploy": "never"},
                  "progress": {"phase": "training", "epoch": 1, "epochs": 3, "step": 2, "total_steps": 9, "loss": 0.61,
                    "examples_per_second": 12.5, "eta_seconds": 4},
-                 "epochs": []}
+                 "epochs": [], "warnings": []}
                 """));
     }
 
@@ -83,7 +83,8 @@ class TrainJobResponseTest {
                    "timings": {"train_seconds": 3.0, "examples_per_second": 100.0, "total_seconds": 4.0},
                    "deployment": {"policy": "never", "deployed": false,
                      "reason": "the deploy policy is never; deploy it with POST /models/model-j2/deploy",
-                     "candidate_macro_f1": 0.65}}}
+                     "candidate_macro_f1": 0.65}},
+                 "warnings": []}
                 """));
     }
 }

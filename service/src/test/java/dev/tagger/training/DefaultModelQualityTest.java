@@ -4,6 +4,7 @@ import dev.tagger.datasets.DatasetFiles;
 import dev.tagger.model.nn.ScriptedEncoder;
 import dev.tagger.text.TokenizedText;
 import dev.tagger.TestData;
+import dev.tagger.engine.CpuFeatures;
 import dev.tagger.engine.TorchEngine;
 import dev.tagger.model.ModelBundle;
 import dev.tagger.model.format.ModelBundleIO;
@@ -12,6 +13,7 @@ import dev.tagger.catalog.CatalogConfig;
 
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +46,11 @@ class DefaultModelQualityTest {
         }
         Evaluation.Report r = Evaluation.evaluate(dev.labels(), probs, dev.truth(), bundle.thresholds());
         double crossFitFp32 = CrossFit.macroF1(probs, dev, 5);
+        JsonNode builtOn = bundle.card().path("build").path("cpu_features");
+        String here = String.join(" ", CpuFeatures.kernelFlags());
+        boolean sameInt8Kernels = !builtOn.isMissingNode() && builtOn.asString().equals(here);
+        System.out.printf("int8 kernels: this CPU [%s], the card's build [%s]%n", here,
+                builtOn.isMissingNode() ? "not recorded" : builtOn.asString());
 
         // The serving encoders (TorchScript): fp32 must be the same model; int8 must keep its quality.
         for (ScriptedEncoder.Precision precision : ScriptedEncoder.Precision.values()) {
@@ -77,13 +84,16 @@ class DefaultModelQualityTest {
                 assertThat(maxDiff).isLessThanOrEqualTo(1e-5);
                 assertThat(flips).isLessThanOrEqualTo(decisions / 10_000);
             } else {
-                // The card's figures are the served model's: thresholds tuned on these very probabilities.
+                // The card's figures are the served model's: thresholds tuned on these very probabilities. They are
+                // exact where the int8 kernels are the build's; on another CPU (fbgemm's AVX2, AVX-512 and VNNI GEMMs
+                // round differently) the probabilities move within int8's error budget and so do the figures.
+                double tolerance = sameInt8Kernels ? 0.002 : 0.01;
                 assertThat(s.macroF1()).isCloseTo(bundle.card().at("/metrics/validation/macro_f1").asDouble(),
-                        within(0.002));
+                        within(tolerance));
                 assertThat(s.microF1()).isCloseTo(bundle.card().at("/metrics/validation/micro_f1").asDouble(),
-                        within(0.002));
+                        within(tolerance));
                 assertThat(crossFit).isCloseTo(bundle.card().at("/metrics/estimate/macro_f1_cross_fitted").asDouble(),
-                        within(0.002));
+                        within(tolerance));
                 assertThat(crossFit).as("the honest estimate").isGreaterThanOrEqualTo(0.48);
                 // int8's error budget against fp32.
                 assertThat(meanDiff).isLessThanOrEqualTo(0.003);
