@@ -496,40 +496,11 @@ class Disk:
                                    "readiness while full: " + ready_full, "after removing the filler: " + ready_after,
                                    "the same upload then %d, its delete %d" % (st2, st3)]), ok)
 
-        # ---- 2. the disk fills while a job trains: writing its model (or an epoch's record) must fail cleanly
-        st, job, _, _ = self.c.post_json("/train-jobs", self.body("diskfull", epochs=2))
-        jid = job["id"]
-        w = self.watch(jid, "training")
-        down, ready_full = self.readiness("DOWN")
-        st4, d4, ctype4, _ = self.c.post_json("/train-jobs", self.body("whilefull"))
-        submit = self.write("POST /train-jobs", st4, ctype4)
-        _, ml, _, _ = self.c.get("/models")
-        listed = [m["id"] for m in (ml or {}).get("items", [])]
-        left = temporaries(store)
-        unfill(disk)
-        up, ready_after = self.readiness("UP")
-        err = w.get("error") or ""
-        spacey = any(k in err.lower() for k in ("space", "full", "quota"))
-        nxt = run_job(self.c, self.body("afterfull"))
-        # the failed job's end could not be written while full: the next write that succeeded wrote it
-        try:
-            on_disk = json.load(open(os.path.join(store, "jobs", jid + ".json"))).get("status")
-        except (OSError, ValueError) as e:
-            on_disk = "unreadable (%s)" % short(e, 40)
-        ok = (w.get("caught") and w.get("status") == "FAILED" and spacey and ("model-" + jid) not in listed
-              and not left and down and up and nxt["status"] == "SUCCEEDED" and 400 <= st4 < 600 and st4 != 500
-              and problem_json(st4, ctype4))
-        self.row("full disk during training",
-                 "job %s (top_layers:1, 2 epochs), filled when `training` showed%s" % (
-                     jid, "" if w.get("caught") else " (NOT CAUGHT: the job ended first)"),
-                 "; ".join(['job %s: "%s"' % (w.get("status"), short(err, 80)),
-                            "a job submitted while full: " + submit,
-                            "model-%s listed: %s" % (jid, "yes!" if ("model-" + jid) in listed else "no"),
-                            "left on disk: %s" % (", ".join(left) or "nothing"),
-                            "readiness while full: " + ready_full, "after: " + ready_after,
-                            "next job %s, the failed job's file now says %s" % (nxt["status"], on_disk)]),
-                 ok and on_disk == "FAILED")
-        stored_model = (nxt.get("result") or {}).get("model_id")
+        # ---- 2. the disk fills while a job trains: filled at `training`, an epoch's record is the first write to
+        # fail; filled at `validating` (no write of its own), writing the model is
+        stored_model = None
+        for phase, what in (("training", "an epoch's record"), ("validating", "writing the model")):
+            stored_model = self.train_full(phase, what) or stored_model
 
         # ---- 3. deploys with a full disk: by hand, and a job's own deploy
         _, cur0, _, _ = self.c.get("/models/current")
@@ -576,8 +547,8 @@ class Disk:
               and nxt["status"] == "SUCCEEDED" and ndep.get("deployed")
               and cur3["id"] == (nxt.get("result") or {}).get("model_id"))
         self.row("full disk during a job's deploy",
-                 "job %s (if_better), filled when `comparing` showed%s" % (
-                     jid, "" if w.get("caught") else " (NOT CAUGHT)"),
+                 "job %s (if_better), filled when `comparing` showed%s; phases seen: %s" % (
+                     jid, "" if w.get("caught") else " (NOT CAUGHT)", " → ".join(p for p, _ in w.get("seen", []))),
                  "; ".join(['job %s%s: "%s"' % (w.get("status"), ", deployed %s" % dep.get("deployed")
                                                  if dep else "", short(reason, 90)),
                             "served: %s (%s), /classify %d" % (cur2 and cur2["id"],
@@ -599,6 +570,43 @@ class Disk:
                      lister.polls, ", ".join("%d x %d" % (n, s) for s, n in sorted(lister.statuses.items())),
                      ", ".join(sorted(set(lister.bad))[:3]) or "none",
                      "yes" if self.full_moment_ok() else "NO (%s)" % self.answers, ok_json, len(bad_json)), ok)
+
+    def train_full(self, phase, what):
+        """A job whose disk fills at `phase`; returns the model of the job that then runs on the freed disk."""
+        a, disk, store = self.a, self.a.disk, self.a.store
+        st, job, _, _ = self.c.post_json("/train-jobs", self.body("full" + phase, epochs=2))
+        jid = job["id"]
+        w = self.watch(jid, phase)
+        down, ready_full = self.readiness("DOWN")
+        st4, d4, ctype4, _ = self.c.post_json("/train-jobs", self.body("whilefull"))
+        submit = self.write("POST /train-jobs", st4, ctype4)
+        _, ml, _, _ = self.c.get("/models")
+        listed = [m["id"] for m in (ml or {}).get("items", [])]
+        left = temporaries(store)
+        unfill(disk)
+        up, ready_after = self.readiness("UP")
+        err = w.get("error") or ""
+        spacey = any(k in err.lower() for k in ("space", "full", "quota"))
+        nxt = run_job(self.c, self.body("after" + phase))
+        # the failed job's end could not be written while full: the next write that succeeded wrote it
+        try:
+            on_disk = json.load(open(os.path.join(store, "jobs", jid + ".json"))).get("status")
+        except (OSError, ValueError) as e:
+            on_disk = "unreadable (%s)" % short(e, 40)
+        ok = (w.get("caught") and w.get("status") == "FAILED" and spacey and ("model-" + jid) not in listed
+              and not left and down and up and nxt["status"] == "SUCCEEDED" and 400 <= st4 < 600 and st4 != 500
+              and problem_json(st4, ctype4) and on_disk == "FAILED")
+        self.row("full disk during training (%s)" % what,
+                 "job %s (top_layers:1, 2 epochs), filled when `%s` showed%s; phases seen: %s" % (
+                     jid, phase, "" if w.get("caught") else " (NOT CAUGHT: the job ended first)",
+                     " → ".join(p for p, _ in w.get("seen", []))),
+                 "; ".join(['job %s: "%s"' % (w.get("status"), short(err, 80)),
+                            "a job submitted while full: " + submit,
+                            "model-%s listed: %s" % (jid, "yes!" if ("model-" + jid) in listed else "no"),
+                            "left on disk: %s" % (", ".join(left) or "nothing"),
+                            "readiness while full: " + ready_full, "after: " + ready_after,
+                            "next job %s, the failed job's file now says %s" % (nxt["status"], on_disk)]), ok)
+        return (nxt.get("result") or {}).get("model_id")
 
     def watch(self, jid, phase):
         """Like `watch --fill`: polls the job, fills the disk when `phase` shows, follows the job to its end."""

@@ -213,8 +213,9 @@ if [[ ",$ONLY," == *",disk,"* ]]; then
   mkdir -p "$DISK"
   if [[ $(id -u) != 0 ]] || ! mount -t tmpfs -o size="$TMPFS_SIZE" tmpfs "$DISK" 2>"$RUN/mount.err"; then
     DISK=""
-    for what in "during a dataset upload" "during training" "deploy by hand" "during a job's deploy"; do
-      row "full disk $what" "a $TMPFS_SIZE tmpfs as the store" "skipped: needs root to mount a tmpfs" "SKIPPED"
+    for what in " during a dataset upload" " during training (an epoch's record)" " during training (writing the model)" \
+      ", deploy by hand" " during a job's deploy"; do
+      row "full disk$what" "a $TMPFS_SIZE tmpfs as the store" "skipped: needs root to mount a tmpfs" "SKIPPED"
     done
   else
     log "tmpfs of $TMPFS_SIZE on $DISK"
