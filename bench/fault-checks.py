@@ -185,14 +185,60 @@ def unfill(disk):
 
 
 # ------------------------------------------------------------------------------------------------ watch
+def condition(then, job):
+    """The moment inside a phase to act at, as a test on the store's files; None: act when the phase shows.
+
+    temp:DIR     the job's model is half-written: its hidden temporary folder in DIR holds a file with bytes in it
+    pointer:FILE the deploy has recorded the new model as served (FILE names it) and is loading it
+    """
+    if not then:
+        return None
+    kind, path = then.split(":", 1)
+    prefix = ".model-%s%s" % (job, TEMP_INFIX)
+    if kind == "temp":
+        def temp():
+            try:
+                for d in os.listdir(path):
+                    if d.startswith(prefix):
+                        sizes = [os.path.getsize(os.path.join(path, d, f)) for f in os.listdir(os.path.join(path, d))]
+                        if any(sizes):
+                            return "its temporary folder held %d file(s), %d bytes" % (len(sizes), sum(sizes))
+            except OSError:
+                pass  # the folder was renamed or removed between two calls
+            return None
+        return temp
+    if kind == "pointer":
+        def pointer():
+            try:
+                with open(path, encoding="utf-8") as f:
+                    if ("model-" + job) in f.read():
+                        return "serving.json named the new model"
+            except OSError:
+                pass
+            return None
+        return pointer
+    raise SystemExit("unknown --then " + then)
+
+
 def cmd_watch(a):
     c = Client(a.url, timeout=10)
     t0 = time.time()
     seen = []  # [phase, seconds since the watch began], each phase once, in order
     last_poll = t0
-    out = {"caught": False, "phase": a.on}
+    out = {"caught": False, "phase": a.on, "then": a.then.split(":")[0] if a.then else None}
     deadline = t0 + a.timeout
+    ready = condition(a.then, a.job)
     j = None
+
+    def act(t_phase):
+        if a.kill:
+            os.kill(a.kill, signal.SIGKILL)
+        elif a.fill:
+            out["free_after_fill"] = fill(a.fill, 0)
+        acted = time.time()
+        # the phase began after the previous poll's answer and before this one's: an upper bound
+        out.update(caught=True, at_s=round(acted - t0, 3), within_ms=round((acted - t_phase) * 1000))
+
     while time.time() < deadline:
         before = time.time()
         st, j, _, _ = c.get("/train-jobs/" + a.job)
@@ -204,15 +250,31 @@ def cmd_watch(a):
         if phase and (not seen or seen[-1][0] != phase):
             seen.append([phase, round(now - t0, 3)])
         if j["status"] == "RUNNING" and phase == a.on and not out["caught"]:
-            if a.kill:
-                os.kill(a.kill, signal.SIGKILL)
-            elif a.fill:
-                out["free_after_fill"] = fill(a.fill, 0)
-            acted = time.time()
-            out.update(caught=True, at_s=round(acted - t0, 3),
-                       # the phase began after the previous poll's answer and before this one's: an upper bound
-                       within_ms=round((acted - last_poll) * 1000))
-            if a.kill:
+            if ready is None:
+                act(last_poll)
+            else:
+                # in the phase: test the files every 0.5 ms, the job every interval, until the moment or its end
+                next_poll = time.time() + a.interval
+                while time.time() < deadline:
+                    what = ready()
+                    if what:
+                        act(last_poll)
+                        out["moment"] = what
+                        break
+                    if time.time() >= next_poll:
+                        st, j, _, _ = c.get("/train-jobs/" + a.job)
+                        next_poll = time.time() + a.interval
+                        p2 = (j.get("progress") or {}).get("phase") if st == 200 and j["status"] == "RUNNING" \
+                            else (j or {}).get("status")
+                        if p2 != a.on:
+                            if p2:
+                                seen.append([p2, round(time.time() - t0, 3)])
+                            out["missed"] = "the phase ended before: %s" % a.then.split(":")[0]
+                            break
+                    time.sleep(0.0005)
+                if not out["caught"] and j and j.get("status") in FINAL:
+                    break
+            if a.kill and out["caught"]:
                 break
         if j["status"] in FINAL:
             break
@@ -376,17 +438,20 @@ def cmd_after_kill(a):
     facts.append("%d JSON/JSONL file(s) parse, %d do not" % (ok, len(bad)))
 
     # 5. a new job runs to the end
-    a.suffix, a.examples, a.train, a.epochs, a.deploy, a.split = "after" + a.phase, 60, "head", 5, "never", 0.2
+    a.suffix, a.examples, a.train, a.epochs, a.deploy, a.split = "after" + "".join(ch for ch in a.phase if ch.isalnum()), 60, "head", 5, "never", 0.2
     nxt = run_job(c, job_body(a))
     if nxt["status"] != "SUCCEEDED":
         problems.append("next job %s: %s" % (nxt["status"], short(nxt.get("error", ""), 60)))
     facts.append("next job %s" % nxt["status"])
 
     w = json.load(open(a.watch))
-    moment = "job %s (%s), killed %.2f s after submit, within %d ms of `%s` showing; phases seen: %s" % (
-        a.job, a.shape, w["at_s"], w["within_ms"], a.phase, " → ".join(p for p, _ in w["seen"]))
+    moment = "job %s (%s), killed %.2f s after submit, %d ms or less into `%s`%s; phases seen: %s" % (
+        a.job, a.shape, w["at_s"], w["within_ms"], w["phase"], ", when " + w["moment"] if w.get("moment") else "",
+        " → ".join(p for p, _ in w["seen"]))
     result = "PASS" if not problems else "FAIL"
-    print("| kill -9 at `%s` | %s | %s | %s |" % (a.phase, moment, "; ".join(facts + problems), result))
+    check = "kill -9 at `%s`%s" % (w["phase"], {"temp": ", its model half-written",
+                                                 "pointer": ", after the served-model record"}.get(w.get("then"), ""))
+    print("| %s | %s | %s | %s |" % (check, moment, "; ".join(facts + problems), result))
     sys.exit(0 if not problems else 1)
 
 
@@ -610,7 +675,8 @@ class Disk:
 
     def watch(self, jid, phase):
         """Like `watch --fill`: polls the job, fills the disk when `phase` shows, follows the job to its end."""
-        args = argparse.Namespace(url=self.a.url, job=jid, on=phase, kill=None, fill=self.a.disk, interval=0.02,
+        args = argparse.Namespace(url=self.a.url, job=jid, on=phase, kill=None, fill=self.a.disk, then=None,
+                                  interval=0.02,
                                   timeout=300)
         from io import StringIO
         saved, sys.stdout = sys.stdout, StringIO()
@@ -655,6 +721,7 @@ def main():
     s.add_argument("--on", required=True)
     s.add_argument("--kill", type=int)
     s.add_argument("--fill")
+    s.add_argument("--then", help="temp:MODELS_DIR or pointer:SERVING_JSON, see condition()")
     s.add_argument("--interval", type=float, default=0.02)
     s.add_argument("--timeout", type=float, default=300)
     s = sub.add_parser("leftovers")

@@ -20,8 +20,11 @@ COMMAND="bench/fault-checks.sh$(printf ' %q' "$@")"
 
 ONLY="kill,disk"
 # Every phase a job shows (docs/training.md); `encoding` only happens in head-only jobs, the others in a
-# top_layers:1 job, which also writes a model of 7.5 MB (the head-only one writes KBs).
-PHASES="loading,encoding,evaluating,training,validating,writing,comparing,deploying"
+# top_layers:1 job, which also writes a model of 7.5 MB (the head-only one writes KBs). Two phases are killed at a
+# moment inside them, seen on the store's files: `writing` once the model's temporary folder has bytes in it (half
+# written), `deploying+pointer` once serving.json names the new model (recorded as served, still being loaded);
+# plain `deploying` is killed as soon as it shows (while the new model is read, before that record).
+PHASES="loading,encoding,evaluating,training,validating,writing,comparing,deploying,deploying+pointer"
 SKIP_BUILD=0
 HEAP=1g
 TMPFS_SIZE=48m
@@ -159,8 +162,15 @@ if [[ ",$ONLY," == *",kill,"* ]]; then
   STORE="$RUN/store-kill"
   start_service kill-0 "$STORE"
   n=0
-  for phase in ${PHASES//,/ }; do
+  for check in ${PHASES//,/ }; do
     n=$((n + 1))
+    phase="${check%%+*}"
+    then=()
+    case "$check" in
+      writing) then=(--then "temp:$STORE/models") ;;
+      deploying+pointer) then=(--then "pointer:$STORE/serving.json") ;;
+      *+*) echo "fault-checks: unknown phase $check" >&2; exit 2 ;;
+    esac
     caught=false
     # a phase that passes too fast for the poll gets one more try with a larger job (more to encode or write)
     for attempt in 1 2; do
@@ -171,37 +181,38 @@ if [[ ",$ONLY," == *",kill,"* ]]; then
       fi
       desc="${shape[1]}, ${shape[3]} examples, ${shape[5]} epoch(s), if_better"
       old="$(curl -fsS "$URL/models/current" | json 'json.dumps({"id": d["id"], "version": d["version"]})')"
-      "${HELPER[@]}" job-body "${DATA_ARGS[@]}" --suffix "$phase$attempt" "${shape[@]}" --deploy if_better \
-        >"$RUN/job-$phase-$attempt.json"
+      "${HELPER[@]}" job-body "${DATA_ARGS[@]}" --suffix "${check//+/}$attempt" "${shape[@]}" --deploy if_better \
+        >"$RUN/job-${check//+/-}-$attempt.json"
       job="$(curl -fsS "$URL/train-jobs" -H 'Content-Type: application/json' \
-        --data-binary @"$RUN/job-$phase-$attempt.json" | json 'd["id"]')"
+        --data-binary @"$RUN/job-${check//+/-}-$attempt.json" | json 'd["id"]')"
       "${HELPER[@]}" watch --url "$URL" --job "$job" --on "$phase" --kill "$SERVICE_PID" --interval "$INTERVAL" \
-        >"$RUN/watch-$phase-$attempt.json"
-      if [[ "$(json 'd["caught"]' <"$RUN/watch-$phase-$attempt.json")" == True ]]; then
+        ${then[@]+"${then[@]}"} >"$RUN/watch-$check-$attempt.json"
+      if [[ "$(json 'd["caught"]' <"$RUN/watch-$check-$attempt.json")" == True ]]; then
         caught=true
         break
       fi
-      log "phase $phase not caught with $desc (seen: $(json '" ".join(p for p, _ in d["seen"])' \
-        <"$RUN/watch-$phase-$attempt.json"))"
+      log "$check not caught with $desc (seen: $(json '" ".join(p for p, _ in d["seen"])' \
+        <"$RUN/watch-$check-$attempt.json"))"
     done
     if [[ $caught == false ]]; then
-      row "kill -9 at \`$phase\`" "$desc: the job went past it between two polls ${INTERVAL} s apart, twice" \
-        "phases seen: $(json '" → ".join(p for p, _ in d["seen"])' <"$RUN/watch-$phase-$attempt.json")" \
+      row "kill -9 at \`$check\`" "$desc: the job went past it (between two polls ${INTERVAL} s apart, or before \
+the moment on the files), twice" \
+        "phases seen: $(json '" → ".join(p for p, _ in d["seen"])' <"$RUN/watch-$check-$attempt.json")" \
         "NOT CAUGHT"
       continue
     fi
     wait "$SERVICE_PID" 2>/dev/null || true
     SERVICE_PID=""
-    log "killed the service (kill -9) at phase $phase of job $job"
-    "${HELPER[@]}" leftovers --store "$STORE" >"$RUN/left-$phase.json"
-    start_service "kill-$n-after-$phase" "$STORE"
-    if "${HELPER[@]}" after-kill "${DATA_ARGS[@]}" --url "$URL" --store "$STORE" --job "$job" --phase "$phase" \
-      --shape "$desc" --old-current "$old" --left "$RUN/left-$phase.json" --watch "$RUN/watch-$phase-$attempt.json" \
+    log "killed the service (kill -9) at $check of job $job"
+    "${HELPER[@]}" leftovers --store "$STORE" >"$RUN/left-$check.json"
+    start_service "kill-$n-after-${check//+/-}" "$STORE"
+    if "${HELPER[@]}" after-kill "${DATA_ARGS[@]}" --url "$URL" --store "$STORE" --job "$job" --phase "$check" \
+      --shape "$desc" --old-current "$old" --left "$RUN/left-$check.json" --watch "$RUN/watch-$check-$attempt.json" \
       >>"$ROWS"; then
-      log "kill -9 at $phase: PASS"
+      log "kill -9 at $check: PASS"
     else
       FAILED=1
-      log "kill -9 at $phase: FAIL (see $ROWS)"
+      log "kill -9 at $check: FAIL (see $ROWS)"
     fi
   done
   stop_service
