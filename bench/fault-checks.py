@@ -222,19 +222,26 @@ def condition(then, job):
 
 def cmd_watch(a):
     c = Client(a.url, timeout=10)
+    if a.body:
+        # submitted here, so that the first poll's bound on when a phase began is the submit, not this start
+        with open(a.body, "rb") as f:
+            st, job, _, raw = c.call("POST", "/train-jobs", f.read(), {"Content-Type": "application/json"})
+        if st != 202:
+            raise SystemExit("POST /train-jobs answered %d: %s" % (st, raw[:300]))
+        a.job = job["id"]
     t0 = time.time()
     seen = []  # [phase, seconds since the watch began], each phase once, in order
     last_poll = t0
-    out = {"caught": False, "phase": a.on, "then": a.then.split(":")[0] if a.then else None}
+    out = {"job": a.job, "caught": False, "phase": a.on, "then": a.then.split(":")[0] if a.then else None}
     deadline = t0 + a.timeout
     ready = condition(a.then, a.job)
     j = None
 
     def act(t_phase):
+        if a.fill:
+            out["free_after_fill"] = fill(a.fill, 0)
         if a.kill:
             os.kill(a.kill, signal.SIGKILL)
-        elif a.fill:
-            out["free_after_fill"] = fill(a.fill, 0)
         acted = time.time()
         # the phase began after the previous poll's answer and before this one's: an upper bound
         out.update(caught=True, at_s=round(acted - t0, 3), within_ms=round((acted - t_phase) * 1000))
@@ -445,7 +452,7 @@ def cmd_after_kill(a):
     facts.append("next job %s" % nxt["status"])
 
     w = json.load(open(a.watch))
-    moment = "job %s (%s), killed %.2f s after submit, %d ms or less into `%s`%s; phases seen: %s" % (
+    moment = "job %s (%s), killed %.2f s after it was submitted, %d ms or less into `%s`%s; phases seen: %s" % (
         a.job, a.shape, w["at_s"], w["within_ms"], w["phase"], ", when " + w["moment"] if w.get("moment") else "",
         " → ".join(p for p, _ in w["seen"]))
     result = "PASS" if not problems else "FAIL"
@@ -675,7 +682,7 @@ class Disk:
 
     def watch(self, jid, phase):
         """Like `watch --fill`: polls the job, fills the disk when `phase` shows, follows the job to its end."""
-        args = argparse.Namespace(url=self.a.url, job=jid, on=phase, kill=None, fill=self.a.disk, then=None,
+        args = argparse.Namespace(url=self.a.url, job=jid, body=None, on=phase, kill=None, fill=self.a.disk, then=None,
                                   interval=0.02,
                                   timeout=300)
         from io import StringIO
@@ -717,7 +724,8 @@ def main():
     s.add_argument("--deploy", default="if_better")
     s = sub.add_parser("watch")
     s.add_argument("--url", required=True)
-    s.add_argument("--job", required=True)
+    s.add_argument("--job", help="a job to watch; or --body, a job to submit and watch")
+    s.add_argument("--body")
     s.add_argument("--on", required=True)
     s.add_argument("--kill", type=int)
     s.add_argument("--fill")

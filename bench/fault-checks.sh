@@ -16,7 +16,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-COMMAND="bench/fault-checks.sh$(printf ' %q' "$@")"
+COMMAND="bench/fault-checks.sh"
+if [[ $# -gt 0 ]]; then
+  COMMAND+="$(printf ' %q' "$@")"
+fi
 
 ONLY="kill,disk"
 # Every phase a job shows (docs/training.md); `encoding` only happens in head-only jobs, the others in a
@@ -183,10 +186,9 @@ if [[ ",$ONLY," == *",kill,"* ]]; then
       old="$(curl -fsS "$URL/models/current" | json 'json.dumps({"id": d["id"], "version": d["version"]})')"
       "${HELPER[@]}" job-body "${DATA_ARGS[@]}" --suffix "${check//+/}$attempt" "${shape[@]}" --deploy if_better \
         >"$RUN/job-${check//+/-}-$attempt.json"
-      job="$(curl -fsS "$URL/train-jobs" -H 'Content-Type: application/json' \
-        --data-binary @"$RUN/job-${check//+/-}-$attempt.json" | json 'd["id"]')"
-      "${HELPER[@]}" watch --url "$URL" --job "$job" --on "$phase" --kill "$SERVICE_PID" --interval "$INTERVAL" \
-        ${then[@]+"${then[@]}"} >"$RUN/watch-$check-$attempt.json"
+      "${HELPER[@]}" watch --url "$URL" --body "$RUN/job-${check//+/-}-$attempt.json" --on "$phase" \
+        --kill "$SERVICE_PID" --interval "$INTERVAL" ${then[@]+"${then[@]}"} >"$RUN/watch-$check-$attempt.json"
+      job="$(json 'd["job"]' <"$RUN/watch-$check-$attempt.json")"
       if [[ "$(json 'd["caught"]' <"$RUN/watch-$check-$attempt.json")" == True ]]; then
         caught=true
         break
