@@ -706,6 +706,61 @@ def cmd_disk(a):
     sys.exit(1 if d.failed else 0)
 
 
+def cmd_full_restart(a):
+    """After a kill -9 with the disk full and a restart on that full store: it must start, serve and recover."""
+    c = Client(a.url)
+    d = Disk(a)
+    problems, facts = [], []
+    w = json.load(open(a.watch))
+    down, ready = d.readiness("DOWN", wait=10)
+    facts.append("started; readiness " + ready)
+    if not down:
+        problems.append("readiness is not DOWN on a full store")
+    cst = classify_ok(c)
+    facts.append("/classify %d" % cst)
+    if cst != 200:
+        problems.append("/classify answered %d" % cst)
+    st, job, _, _ = c.get("/train-jobs/" + a.job)
+    jobs = all_jobs(c) or []
+    live = [j["id"] for j in jobs if j["status"] in ("RUNNING", "QUEUED")]
+    facts.append('killed job %s: "%s"; %d live job(s)' % ((job or {}).get("status"),
+                                                          short((job or {}).get("error"), 60), len(live)))
+    if (job or {}).get("status") != "FAILED" or live:
+        problems.append("the killed job is not FAILED, or a job is still live")
+
+    def on_disk():
+        try:
+            return json.load(open(os.path.join(a.store, "jobs", a.job + ".json"))).get("status")
+        except (OSError, ValueError) as e:
+            return "unreadable (%s)" % short(e, 40)
+
+    while_full = on_disk()
+    unfill(a.disk)
+    up, ready_after = d.readiness("UP", wait=10)
+    if not up:
+        problems.append("readiness not UP after the filler went")
+    a.suffix, a.examples, a.train, a.epochs, a.deploy, a.split = "afterfullrestart", 60, "head", 5, "never", 0.2
+    nxt = run_job(c, job_body(a))
+    after = on_disk()
+    facts.append("its file said %s while full, %s after the next job (%s)" % (while_full, after, nxt["status"]))
+    if nxt["status"] != "SUCCEEDED" or after != "FAILED":
+        problems.append("the next job or the killed job's record is wrong")
+    mp, _, mdetail = model_check(c, a.store)
+    problems += mp
+    left = temporaries(a.store)
+    if left:
+        problems.append("temporaries: " + ", ".join(left))
+    ok, bad = json_files(a.store)
+    if bad:
+        problems.append("JSON that does not parse: " + ", ".join(bad[:3]))
+    facts += ["after: " + ready_after, mdetail, "%d JSON/JSONL file(s) parse, %d do not" % (ok, len(bad))]
+    moment = "job %s filled and then killed %.2f s after it was submitted, in `%s`; restarted on the full store" % (
+        a.job, w.get("at_s", -1), w.get("phase"))
+    print("| kill -9 with the disk full, restart on it | %s | %s | %s |" % (
+        moment, "; ".join(facts + problems), "FAIL" if problems else "PASS"))
+    sys.exit(1 if problems else 0)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -743,9 +798,13 @@ def main():
     for k in ("--url", "--store", "--disk", "--dataset-file"):
         s.add_argument(k, required=True)
     s.add_argument("--leave", type=int, default=4 << 20)
+    s = sub.add_parser("full-restart")
+    data(s)
+    for k in ("--url", "--store", "--disk", "--job", "--watch"):
+        s.add_argument(k, required=True)
     a = p.parse_args()
     {"job-body": cmd_job_body, "watch": cmd_watch, "leftovers": cmd_leftovers, "after-kill": cmd_after_kill,
-     "disk": cmd_disk}[a.cmd](a)
+     "disk": cmd_disk, "full-restart": cmd_full_restart}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -123,16 +123,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_service NAME STORE: loopback only (no API keys: open there), its own port; waits for readiness.
+# start_service NAME STORE [HEALTH]: loopback only (no API keys: open there), its own port; waits for readiness
+# (or HEALTH, e.g. liveness for a store that is full, where readiness stays DOWN by design).
 start_service() {
-  local name="$1" store="$2"
+  local name="$1" store="$2" health="${3:-readiness}"
   PORT="$(free_port)"
   URL="http://127.0.0.1:$PORT"
   java -Xmx"$HEAP" -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 \
     --tagger.store.dir="$store" >"$RUN/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   local deadline=$((SECONDS + 240))
-  until curl -fsS -o /dev/null "$URL/actuator/health/readiness" 2>/dev/null; do
+  until curl -fsS -o /dev/null "$URL/actuator/health/$health" 2>/dev/null; do
     if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
       echo "fault-checks: the service exited during start-up; see $RUN/service-$name.log" >&2
       tail -n 20 "$RUN/service-$name.log" >&2
@@ -227,7 +228,7 @@ if [[ ",$ONLY," == *",disk,"* ]]; then
   if [[ $(id -u) != 0 ]] || ! mount -t tmpfs -o size="$TMPFS_SIZE" tmpfs "$DISK" 2>"$RUN/mount.err"; then
     DISK=""
     for what in " during a dataset upload" " during training (an epoch's record)" " during training (writing the model)" \
-      ", deploy by hand" " during a job's deploy"; do
+      ", deploy by hand" " during a job's deploy" ": kill -9 and a restart on it"; do
       row "full disk$what" "a $TMPFS_SIZE tmpfs as the store" "skipped: needs root to mount a tmpfs" "SKIPPED"
     done
   else
@@ -249,6 +250,21 @@ EOF
     else
       FAILED=1
       log "disk checks: FAIL (see $ROWS)"
+    fi
+    # kill -9 in the middle of a job with the disk full, and a restart on that full store: recovery cannot write
+    # the job's end, which must not keep the service from starting
+    "${HELPER[@]}" job-body "${DATA_ARGS[@]}" --suffix fullrestart --deploy never >"$RUN/job-full-restart.json"
+    "${HELPER[@]}" watch --url "$URL" --body "$RUN/job-full-restart.json" --on training --fill "$DISK" \
+      --kill "$SERVICE_PID" --interval "$INTERVAL" >"$RUN/watch-full-restart.json"
+    wait "$SERVICE_PID" 2>/dev/null || true
+    SERVICE_PID=""
+    if start_service disk-full-restart "$DISK/store" liveness; then
+      "${HELPER[@]}" full-restart "${DATA_ARGS[@]}" --url "$URL" --store "$DISK/store" --disk "$DISK" \
+        --job "$(json 'd["job"]' <"$RUN/watch-full-restart.json")" --watch "$RUN/watch-full-restart.json" \
+        >>"$ROWS" || FAILED=1
+    else
+      row "kill -9 with the disk full, restart on it" "restart on the full store" \
+        "the service did not start; see $RUN/service-disk-full-restart.log" FAIL
     fi
     stop_service
     umount "$DISK"
