@@ -712,6 +712,13 @@ def cmd_full_restart(a):
     d = Disk(a)
     problems, facts = [], []
     w = json.load(open(a.watch))
+    # the service was waited for on liveness: the served model loads after start, readiness shows when it is in
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        st, h, _, _ = c.get("/actuator/health/readiness")
+        if (((h or {}).get("components") or {}).get("model") or {}).get("status") == "UP":
+            break
+        time.sleep(0.5)
     down, ready = d.readiness("DOWN", wait=10)
     facts.append("started; readiness " + ready)
     if not down:
