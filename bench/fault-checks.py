@@ -631,6 +631,8 @@ class Disk:
                             "next job %s, deployed %s, now serving %s" % (nxt["status"], ndep.get("deployed"),
                                                                           cur3 and cur3["id"])]), ok)
 
+        self.bulk_full()
+
         lister.stop.set()
         lister.join(5)
         ok_json, bad_json = json_files(store)
@@ -679,6 +681,88 @@ class Disk:
                             "readiness while full: " + ready_full, "after: " + ready_after,
                             "next job %s, the failed job's file now says %s" % (nxt["status"], on_disk)]), ok)
         return (nxt.get("result") or {}).get("model_id")
+
+    def jsonl_dataset(self, name, n):
+        """A stored dataset of the first n GoEmotions train texts (no labels: a bulk job reads only the texts)."""
+        lines = []
+        with open(self.a.train_tsv, encoding="utf-8") as f:
+            for line in f:
+                lines.append(json.dumps({"text": line.split("\t")[0], "labels": []}))
+                if len(lines) >= n:
+                    break
+        st, d, _, raw = self.c.call("POST", "/datasets?name=" + name, "\n".join(lines).encode(),
+                                    {"Content-Type": "application/jsonl"})
+        if st != 201:
+            raise RuntimeError("POST /datasets answered %d: %s" % (st, raw[:200]))
+        return d["id"]
+
+    def bulk_full(self):
+        """The disk fills while a bulk classification job appends its results."""
+        disk = self.a.disk
+        big, small = self.jsonl_dataset("bulk-600", 600), self.jsonl_dataset("bulk-100", 100)
+        st, job, _, raw = self.c.post_json("/classify-jobs", {"dataset_id": big})
+        if st != 202:
+            raise RuntimeError("POST /classify-jobs answered %d: %s" % (st, raw[:200]))
+        jid = job["id"]
+        deadline = time.time() + 120
+        j = job
+        while time.time() < deadline and j["status"] not in FINAL and j.get("processed", 0) < 64:
+            time.sleep(0.02)
+            j = self.c.get("/classify-jobs/" + jid)[1]
+        at = j.get("processed", 0)
+        caught = j["status"] == "RUNNING"
+        if caught:
+            fill(disk, 0)
+        deadline = time.time() + 60
+        while time.time() < deadline and j["status"] not in FINAL:
+            time.sleep(0.2)
+            j = self.c.get("/classify-jobs/" + jid)[1]
+        down, ready_full = self.readiness("DOWN")
+        st2, d2, ctype2, _ = self.c.post_json("/classify-jobs", {"dataset_id": small})
+        submit = self.write("POST /classify-jobs", st2, ctype2)
+        unfill(disk)
+        up, ready_after = self.readiness("UP")
+        rst, _, _, body = self.c.get("/classify-jobs/%s/results" % jid)
+        lines = [x for x in body.decode("utf-8", "replace").split("\n") if x]
+        try:
+            for x in lines:
+                json.loads(x)
+            parse = "all %d parse" % len(lines)
+        except ValueError:
+            parse = "a line does not parse"
+        # the job's end could not be written while full: written once there is room (the runner's idle loop)
+        path = os.path.join(self.a.store, "classify-jobs", jid, "job.json")
+        on_disk, deadline = None, time.time() + 10
+        while time.time() < deadline:
+            try:
+                on_disk = json.load(open(path)).get("status")
+            except (OSError, ValueError):
+                on_disk = "unreadable"
+            if on_disk == j["status"]:
+                break
+            time.sleep(0.5)
+        # a job that was refused while full is sent again now; one that was queued then must run too
+        if st2 != 202:
+            st2, d2, _, _ = self.c.post_json("/classify-jobs", {"dataset_id": small})
+        nxt = {"status": "REFUSED %d" % st2}
+        if st2 == 202:
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                nxt = self.c.get("/classify-jobs/" + d2["id"])[1]
+                if nxt["status"] in FINAL:
+                    break
+                time.sleep(0.3)
+        err = j.get("error") or ""
+        ok = (caught and j["status"] == "FAILED" and any(k in err.lower() for k in ("space", "full")) and down and up
+              and rst == 200 and parse.startswith("all") and on_disk == "FAILED" and nxt["status"] == "SUCCEEDED"
+              and st2 != 500)
+        self.row("full disk during a bulk classify job",
+                 "job %s (600 texts), filled after %d results%s" % (jid, at, "" if caught else " (NOT CAUGHT)"),
+                 "; ".join(['job %s after %d results: "%s"' % (j["status"], j.get("processed", 0), short(err, 80)),
+                            "a bulk job submitted while full: " + submit,
+                            "readiness while full: " + ready_full, "after: " + ready_after,
+                            "results %d, %s" % (rst, parse), "its file says %s once there is room" % on_disk,
+                            "next bulk job (100 texts) %s" % nxt["status"]]), ok)
 
     def watch(self, jid, phase):
         """Like `watch --fill`: polls the job, fills the disk when `phase` shows, follows the job to its end."""

@@ -5,7 +5,8 @@
 #      /classify answering), every JSON file of the store parsing, and a new job running to SUCCEEDED;
 #   2. a full disk (the store on a small tmpfs, filled with a filler file) during a dataset upload, during training
 #      and during deploys: problem+json answers (507), never 500; jobs FAILED with the reason; readiness DOWN while
-#      full and UP after; nothing half-written ever listed; the next job SUCCEEDED once the filler is gone.
+#      full and UP after; nothing half-written ever listed; the next job SUCCEEDED once the filler is gone; the same
+#      for a bulk classification job filling the disk with its results; and a restart on a full store.
 # bench/fault-checks.py does the measuring; this script builds, starts, kills and restarts. One markdown table on
 # stdout; logs under target/fault-checks/run-*/; exit 1 when a check fails.
 #
@@ -228,7 +229,7 @@ if [[ ",$ONLY," == *",disk,"* ]]; then
   if [[ $(id -u) != 0 ]] || ! mount -t tmpfs -o size="$TMPFS_SIZE" tmpfs "$DISK" 2>"$RUN/mount.err"; then
     DISK=""
     for what in " during a dataset upload" " during training (an epoch's record)" " during training (writing the model)" \
-      ", deploy by hand" " during a job's deploy" ": kill -9 and a restart on it"; do
+      ", deploy by hand" " during a job's deploy" " during a bulk classify job" ": kill -9 and a restart on it"; do
       row "full disk$what" "a $TMPFS_SIZE tmpfs as the store" "skipped: needs root to mount a tmpfs" "SKIPPED"
     done
   else
