@@ -376,7 +376,9 @@ def model_check(c, store, served_ok_job=None):
             status = (jobs.get(job) or {}).get("status")
             if status != "SUCCEEDED" and not m.get("serving"):
                 problems.append("%s belongs to job %s, %s, and is not served" % (mid, job, status))
-    return problems, listing, "%d model folder(s) on disk, %d listed" % (len(on_disk), len(items))
+    unlisted = [n for n in on_disk if n not in items]
+    return problems, listing, "%d model folder(s) on disk, %s; %d listed with the built-in" % (
+        len(on_disk), "all listed" if not unlisted else "%d not listed" % len(unlisted), len(items))
 
 
 def classify_ok(c):
@@ -757,7 +759,7 @@ class Disk:
               and rst == 200 and parse.startswith("all") and on_disk == "FAILED" and nxt["status"] == "SUCCEEDED"
               and st2 != 500)
         self.row("full disk during a bulk classify job",
-                 "job %s (600 texts), filled after %d results%s" % (jid, at, "" if caught else " (NOT CAUGHT)"),
+                 "job %s (600 texts), filled once %d results showed%s" % (jid, at, "" if caught else " (NOT CAUGHT)"),
                  "; ".join(['job %s after %d results: "%s"' % (j["status"], j.get("processed", 0), short(err, 80)),
                             "a bulk job submitted while full: " + submit,
                             "readiness while full: " + ready_full, "after: " + ready_after,
