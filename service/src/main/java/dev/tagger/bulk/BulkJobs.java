@@ -369,7 +369,8 @@ public class BulkJobs implements SmartLifecycle {
         } catch (Throwable e) {
             if (stopping) {
                 // e.g. its progress could not be written at the stop: it stays RUNNING and resumes at the next start
-                log.warn("bulk job {} stopped with an error; it resumes at the next start: {}", next.id(), e.toString());
+                log.warn("bulk job {} stopped with an error; it resumes at the next start: {}", next.id(),
+                        e.toString());
                 return;
             }
             log.error("bulk job {} failed", next.id(), e);
