@@ -3,6 +3,7 @@ package dev.tagger.bulk;
 import dev.tagger.config.BulkProperties;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.io.Json;
+import dev.tagger.io.StoreFull;
 import dev.tagger.io.StoreIds;
 import dev.tagger.serving.Classifier;
 import dev.tagger.serving.InvalidInputException;
@@ -25,10 +26,13 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +53,12 @@ import java.util.function.Consumer;
  * At start, a job that was RUNNING resumes after its last complete result line, on the same model version; if the
  * served model is another one now, it fails with the reason instead of mixing two models' answers. A stop leaves
  * the running job RUNNING, to resume at the next start.
+ * <p>
+ * The runner thread outlives any failure: whatever a job throws ends that job FAILED with the reason (a full disk as
+ * "the store could not be written: No space left on device"), and the next job runs. A final state the store cannot
+ * write (a full disk) is kept in memory, so that the API shows it and its event streams end, and written once the
+ * store takes writes again; until then the job keeps its inputs, and a restart before that finds it RUNNING and
+ * resumes it after its last result line.
  */
 @Component
 public class BulkJobs implements SmartLifecycle {
@@ -56,6 +66,8 @@ public class BulkJobs implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(BulkJobs.class);
     /** Progress events at most this often (the results file is forced to disk per chunk regardless). */
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+    /** The pause after a failure of the loop itself, so that a persistent one does not spin. */
+    private static final long BACKOFF_MILLIS = 1_000;
 
     /** What changed: the state, or the progress. */
     public enum Kind { STATUS, PROGRESS }
@@ -88,6 +100,8 @@ public class BulkJobs implements SmartLifecycle {
         return t;
     });
     private final Semaphore wake = new Semaphore(0);
+    /** Jobs whose final state is in memory only: the store refused it. Guarded by this. */
+    private final Set<String> unrecorded = new LinkedHashSet<>();
     private final Counter textsProcessed;
     private final Counter textsFailed;
     private volatile boolean stopping;
@@ -243,6 +257,7 @@ public class BulkJobs implements SmartLifecycle {
             throw new IllegalStateException("the job is " + j.status() + "; cancel it first");
         }
         jobs.remove(id);
+        unrecorded.remove(id);
         return repo.delete(id);
     }
 
@@ -279,6 +294,7 @@ public class BulkJobs implements SmartLifecycle {
     private synchronized void put(BulkJob job, Kind kind, boolean persist) {
         if (persist) {
             repo.save(job);
+            unrecorded.remove(job.id());
         }
         jobs.put(job.id(), job);
         List<Consumer<Event>> list = listeners.get(job.id());
@@ -327,26 +343,43 @@ public class BulkJobs implements SmartLifecycle {
 
     private void loop() {
         while (!stopping) {
-            BulkJob next = nextJob();
-            if (next == null) {
-                try {
-                    wake.tryAcquire(1, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                continue;
-            }
             try {
-                run(next);
-            } catch (RuntimeException | IOException e) {
-                log.error("bulk job {} failed", next.id(), e);
-                BulkJob now = jobs.get(next.id());
-                if (now != null && !now.status().isFinal()) {
-                    end(now, BulkStatus.FAILED, "the job failed: " + e.getMessage());
+                BulkJob next = nextJob();
+                if (next == null) {
+                    // idle: a good time to write the final states a full disk refused, now that it may have room
+                    writeUnrecorded();
+                    wake.tryAcquire(1, TimeUnit.SECONDS);
+                    continue;
                 }
-            } finally {
-                current = null;
+                runToEnd(next);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                // Not a job's failure (runToEnd ends those): the runner's own bookkeeping. Later jobs must still run.
+                log.error("the bulk runner hit an error; it goes on in {} ms", BACKOFF_MILLIS, t);
+                sleep(BACKOFF_MILLIS);
             }
+        }
+    }
+
+    /** Runs a job; whatever it throws (an {@link Error} included) ends it FAILED with the reason. */
+    private void runToEnd(BulkJob next) {
+        try {
+            run(next);
+        } catch (Throwable e) {
+            if (stopping) {
+                // e.g. its progress could not be written at the stop: it stays RUNNING and resumes at the next start
+                log.warn("bulk job {} stopped with an error; it resumes at the next start: {}", next.id(),
+                        e.toString());
+                return;
+            }
+            log.error("bulk job {} failed", next.id(), e);
+            BulkJob now = jobs.get(next.id());
+            if (now != null && !now.status().isFinal()) {
+                end(now, BulkStatus.FAILED, "the job failed: " + StoreFull.describe(e));
+            }
+        } finally {
+            current = null;
         }
     }
 
@@ -360,9 +393,47 @@ public class BulkJobs implements SmartLifecycle {
         return jobs.values().stream().filter(j -> j.status() == BulkStatus.QUEUED).min(oldest).orElse(null);
     }
 
+    /**
+     * Ends a job. When the store cannot take the final state (a full disk), the job still ends here, in memory, and
+     * the state is written later ({@link #writeUnrecorded}); its inputs stay until then, because a restart before
+     * that finds the job RUNNING and resumes it.
+     */
     private void end(BulkJob job, BulkStatus status, String error) {
-        put(job.ended(status, clock.instant(), error), Kind.STATUS, true);
+        BulkJob ended = job.ended(status, clock.instant(), error);
+        synchronized (this) {
+            try {
+                put(ended, Kind.STATUS, true);
+            } catch (RuntimeException e) {
+                log.warn("bulk job {} ended {} but the store cannot record it ({}); it is written once the store "
+                        + "takes writes again", job.id(), status, StoreFull.describe(e));
+                put(ended, Kind.STATUS, false);
+                unrecorded.add(job.id());
+                return;
+            }
+        }
         repo.dropInputs(job.id());
+        writeUnrecorded();
+    }
+
+    /** Writes the final states the store refused before; those it still refuses wait for the next try. */
+    private synchronized void writeUnrecorded() {
+        for (Iterator<String> it = unrecorded.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            BulkJob j = jobs.get(id);
+            if (j == null) {
+                it.remove();
+                continue;
+            }
+            try {
+                repo.save(j);
+            } catch (RuntimeException e) {
+                log.debug("bulk job {}: its final state still cannot be written: {}", id, e.toString());
+                continue;
+            }
+            it.remove();
+            repo.dropInputs(id);
+            log.info("bulk job {}: its final state {} is written now", id, j.status());
+        }
     }
 
     /** A chunk of inputs and its answer (or why it has none). */

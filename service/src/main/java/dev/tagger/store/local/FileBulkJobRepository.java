@@ -255,11 +255,7 @@ public final class FileBulkJobRepository implements BulkJobRepository {
 
             @Override
             public void append(byte[] bytes, int count) throws IOException {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(false);
+                appendWhole(ch, bytes);
             }
 
             @Override
@@ -267,6 +263,32 @@ public final class FileBulkJobRepository implements BulkJobRepository {
                 ch.close();
             }
         };
+    }
+
+    /**
+     * Appends a chunk of result lines at the channel's position and forces it to disk, whole or not at all: when a
+     * write or the force fails (a full disk), the file is cut back to where the chunk began, so that it holds exactly
+     * the lines of the chunks that were appended (the job's processed count) and no torn line. Cutting a file needs
+     * no free space.
+     */
+    static void appendWhole(FileChannel ch, byte[] bytes) throws IOException {
+        long start = ch.position();
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false);
+        } catch (IOException e) {
+            try {
+                ch.truncate(start);
+                ch.position(start);
+            } catch (IOException again) {
+                // the torn tail stays: readers stop at the last newline, and a resume cuts it (openResults)
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     /** The offset just after the last newline before {@code size} (0 when there is none). */
