@@ -43,9 +43,12 @@ final class AbuseRequests {
 
     /**
      * One request, ready to send: by {@link java.net.http.HttpClient} ({@code request}) when it can carry it, else
-     * as raw bytes. {@code transport}: a protocol-level oddity, which the container may refuse with 501 or 505.
+     * as raw bytes. {@code transport}: a protocol-level oddity, which the container may refuse with 501 or 505;
+     * {@code silent}: bytes that hold no HTTP/1.1 request at all (blank lines, an HTTP/0.9 line, the HTTP/2
+     * preface), to which closing the connection is the answer.
      */
-    record Abuse(String endpoint, String what, HttpRequest request, byte[] raw, boolean transport, Expect expect) {
+    record Abuse(String endpoint, String what, HttpRequest request, byte[] raw, boolean transport, boolean silent,
+                 Expect expect) {
     }
 
     /** A request before it is built, kept so that the same request can go out again under another key. */
@@ -114,6 +117,9 @@ final class AbuseRequests {
             new Object[] {BULK_LIST, "/classify-jobs"}, new Object[] {SERVING, "/serving/summary"},
             new Object[] {REPLICAS, "/replicas"});
 
+    /** The methods of RFC 9110 the API could take; any other is a protocol-level refusal (501 allowed). */
+    private static final java.util.Set<String> STANDARD_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
+            "DELETE", "OPTIONS", "PATCH");
     /** A dataset id in the store's format that no dataset has. */
     private static final String NO_DATASET = "mzzzzzzz-zzzzzz";
     /** A request target HttpClient and every filter take as it is: the key variants go out on these only. */
@@ -305,26 +311,32 @@ final class AbuseRequests {
 
     private void jsonFields() {
         List<V> values = allValues();
-        mutate(CLASSIFY, "/classify", classifyBody(), values, "application/json", null);
-        mutate(CLASSIFY, "/classify", classifyTexts(), values, "application/json", null);
-        mutate(MODELS_JSON, "/models", registerBody(), values, "application/json", null);
-        mutate(TRAIN_PREVIEW, "/train-jobs/preview", previewBody(), values, "application/json", null);
-        mutate(TRAIN, "/train-jobs", trainBody(), values, "application/json", null);
-        mutate(BULK_JSON, "/classify-jobs", bulkBody(), values, "application/json", null);
+        // The larger bodies get a seeded share of the (field, value) pairs: their fields repeat the same checks.
+        mutate(CLASSIFY, "/classify", classifyBody(), values, "application/json", null, 0.8);
+        mutate(CLASSIFY, "/classify", classifyTexts(), values, "application/json", null, 1);
+        mutate(MODELS_JSON, "/models", registerBody(), values, "application/json", null, 1);
+        mutate(TRAIN_PREVIEW, "/train-jobs/preview", previewBody(), values, "application/json", null, 0.3);
+        mutate(TRAIN, "/train-jobs", trainBody(), values, "application/json", null, 0.5);
+        mutate(BULK_JSON, "/classify-jobs", bulkBody(), values, "application/json", null, 1);
         mutate(DATASETS_RAW, "/datasets?name=abuse", datasetRow(), values, "application/jsonl",
-                "\n{\"text\": \"so sad\", \"labels\": [\"sadness\"]}\n");
+                "\n{\"text\": \"so sad\", \"labels\": [\"sadness\"]}\n", 1);
     }
 
     /**
      * The body with each value in turn replaced by each variant, removed, and given an unknown sibling.
      *
-     * @param tail bytes after the body (the rest of a JSONL upload), or null
+     * @param tail  bytes after the body (the rest of a JSONL upload), or null
+     * @param share the part of the (field, value) pairs sent, drawn from the seed
      */
-    private void mutate(Endpoint e, String path, Map<String, Object> body, List<V> values, String type, String tail) {
+    private void mutate(Endpoint e, String path, Map<String, Object> body, List<V> values, String type, String tail,
+                        double share) {
         byte[] end = tail == null ? new byte[0] : utf8(tail);
         for (List<Object> at : JsonTree.paths(body)) {
             String field = JsonTree.name(at);
             for (V v : values) {
+                if (random.nextDouble() >= share) {
+                    continue;
+                }
                 add(e, "'" + field + "' = " + v.what(), "POST", path, type, cat(JsonTree.write(JsonTree.with(body, at,
                         v.json())), end));
             }
@@ -913,7 +925,7 @@ final class AbuseRequests {
         String host = "Host: 127.0.0.1:" + port + "\r\n";
         String auth = "Authorization: Bearer " + adminKey + "\r\n";
         String close = "Connection: close\r\n";
-        String[] lines = {"GARBAGE\r\n\r\n", "\r\n\r\n\r\n", "GET\r\n\r\n", "GET /\r\n\r\n",
+        String[] lines = {"GARBAGE\r\n\r\n", "GET\r\n\r\n",
                 "GET /models HTTP/9.9\r\n" + host + auth + "\r\n", "GET /models HTTP/2.0\r\n" + host + auth + "\r\n",
                 "GET /models HTTP/1.2\r\n" + host + auth + "\r\n", "GET /models HTTP/1\r\n" + host + "\r\n",
                 "GET /models http/1.1\r\n" + host + "\r\n", "GET /models HTTP/1.1 extra\r\n" + host + "\r\n",
@@ -925,7 +937,7 @@ final class AbuseRequests {
                 "GET http://evil.example/models HTTP/1.1\r\n" + host + auth + close + "\r\n",
                 "GET * HTTP/1.1\r\n" + host + auth + close + "\r\n", "OPTIONS * HTTP/1.1\r\n" + host + close + "\r\n",
                 "CONNECT 127.0.0.1:1 HTTP/1.1\r\n" + host + close + "\r\n",
-                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "FOO /models HTTP/1.1\r\n" + host + auth + close + "\r\n",
+                "FOO /models HTTP/1.1\r\n" + host + auth + close + "\r\n",
                 "G@T /models HTTP/1.1\r\n" + host + close + "\r\n",
                 "GET /models#frag HTTP/1.1\r\n" + host + auth + close + "\r\n",
                 "GET /models?" + "q".repeat(20_000) + " HTTP/1.1\r\n" + host + auth + close + "\r\n",
@@ -967,6 +979,10 @@ final class AbuseRequests {
         for (String l : lines) {
             rawBytes(TRANSPORT, "request " + describe(l.length() > 80 ? l.substring(0, 80) : l), true,
                     l.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        for (String l : new String[] {"\r\n\r\n\r\n", "GET /\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"}) {
+            raws.add(new Abuse(TRANSPORT.name(), "no HTTP/1.1 request: " + describe(l), null,
+                    l.getBytes(StandardCharsets.ISO_8859_1), true, true, Expect.ANY));
         }
         String body = "{\"text\": \"x\"}";
         String post = "POST /classify HTTP/1.1\r\n" + host + auth + close + "Content-Type: application/json\r\n";
@@ -1010,7 +1026,10 @@ final class AbuseRequests {
     private void keys() {
         List<Spec> again = new ArrayList<>();
         for (Spec s : specs) {
+            // Only requests the container and the firewall take as they are reach the key check.
             boolean clean = CLEAN_TARGET.matcher(s.target()).matches() && !s.target().contains("..")
+                    && !s.target().contains("//") && !s.target().contains("/./") && !s.target().endsWith("/.")
+                    && s.target().length() < 4000
                     && !s.target().startsWith("/error") && (s.body() == null || s.body().length < 32 * 1024)
                     && List.of("GET", "POST", "DELETE").contains(s.method()) && s.expect() == Expect.ANY
                     && s.headers().stream().allMatch(h -> h[1] == null || CLEAN_TARGET.matcher(h[1].replace(" ", ""))
@@ -1055,13 +1074,13 @@ final class AbuseRequests {
 
     /** A request that goes out as raw bytes, built from its parts. */
     private void rawSpec(Endpoint e, String what, String method, String target, List<String[]> headers, byte[] body) {
-        raws.add(new Abuse(e.name(), what, null, rawRequest(method, target, headers, body, false, adminKey), false,
-                Expect.ANY));
+        raws.add(new Abuse(e.name(), what, null, rawRequest(method, target, headers, body, false, adminKey),
+                !STANDARD_METHODS.contains(method), false, Expect.ANY));
     }
 
     /** A request that goes out as these bytes exactly. */
     private void rawBytes(Endpoint e, String what, boolean transport, byte[] bytes) {
-        raws.add(new Abuse(e.name(), what, null, bytes, transport, Expect.ANY));
+        raws.add(new Abuse(e.name(), what, null, bytes, transport, false, Expect.ANY));
     }
 
     private byte[] head(String method, String target, String key, String... headers) {
@@ -1092,11 +1111,12 @@ final class AbuseRequests {
                     : s.chunked() ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
                     : HttpRequest.BodyPublishers.ofByteArray(body);
             b.method(s.method(), publisher);
-            return new Abuse(s.endpoint().name(), s.what(), b.build(), null, false, s.expect());
+            return new Abuse(s.endpoint().name(), s.what(), b.build(), null, !STANDARD_METHODS.contains(s.method()),
+                    false, s.expect());
         } catch (IllegalArgumentException e) {
             // A target or header HttpClient will not send as it is: the same request as raw bytes.
             return new Abuse(s.endpoint().name(), s.what(), null, rawRequest(s.method(), s.target(), s.headers(),
-                    s.body(), s.chunked(), s.key()), false, s.expect());
+                    s.body(), s.chunked(), s.key()), !STANDARD_METHODS.contains(s.method()), false, s.expect());
         }
     }
 
