@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -159,6 +160,32 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         p.setProperty("field", "file");
         p.setProperty("limit", ex.getMaxUploadSize());
         return respond(HttpStatus.CONTENT_TOO_LARGE).body(p);
+    }
+
+    /** Which Content-Type was wrong, and which the endpoint takes; Spring's sentence says 'null' for none. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+                                                                     HttpHeaders headers, HttpStatusCode status,
+                                                                     WebRequest request) {
+        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String accepted = ex.getSupportedMediaTypes().isEmpty() ? "" : "; send one of: "
+                + ex.getSupportedMediaTypes().stream().map(MediaType::toString).collect(Collectors.joining(", "));
+        String detail;
+        if (sent == null || sent.isBlank()) {
+            detail = "the request has no Content-Type" + accepted;
+        } else if (ex.getContentType() == null) {
+            detail = "the Content-Type '" + shortened(sent) + "' cannot be read as a media type" + accepted;
+        } else {
+            detail = "the Content-Type '" + shortened(ex.getContentType().toString()) + "' is not accepted here"
+                    + accepted;
+        }
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setProperty("field", HttpHeaders.CONTENT_TYPE);
+        return createResponseEntity(p, headers, status, request);
+    }
+
+    private static String shortened(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "...";
     }
 
     @Override

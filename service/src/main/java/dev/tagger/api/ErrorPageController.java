@@ -3,6 +3,7 @@ package dev.tagger.api;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.coyote.BadRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -15,6 +16,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.EOFException;
 import java.net.URI;
 
 /**
@@ -46,8 +48,8 @@ class ErrorPageController implements ErrorController {
             log.debug("error page for {} {}: status {} ({})", request.getMethod(), path, status, t.toString());
         }
         HttpStatusCode statusCode = HttpStatusCode.valueOf(status);
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(statusCode, detail(status, request.getMethod(), path,
-                code == null));
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(statusCode, detail(status, path, code == null,
+                failure instanceof Throwable t ? t : null));
         HttpStatus known = HttpStatus.resolve(status);
         p.setTitle(known != null ? known.getReasonPhrase() : "Error");
         instance(path).ifPresent(p::setInstance);
@@ -55,17 +57,21 @@ class ErrorPageController implements ErrorController {
         return ResponseEntity.status(statusCode).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
-    private static String detail(int status, String method, String path, boolean direct) {
+    private static String detail(int status, String path, boolean direct, Throwable failure) {
         if (direct) {
             return "no resource at " + shown(path) + ": it is the service's error page, not an endpoint";
         }
         return switch (status) {
-            case 400 -> "the request is malformed: its path, parameters, headers or body framing (Content-Length, "
-                    + "chunked encoding) cannot be read";
+            case 400 -> unreadableBody(failure)
+                    ? "the request body cannot be read: its chunked encoding is malformed, or it ends before its "
+                    + "Content-Length or last chunk"
+                    : "the request is malformed: its path, parameters or headers cannot be read";
             case 401 -> "this endpoint needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'";
             case 403 -> "this request is not allowed";
             case 404 -> "no resource at " + shown(path);
-            case 405 -> "the method " + shown(method) + " is not allowed on " + shown(path);
+            // The error dispatch does not keep the request's method, so the sentence cannot name it.
+            case 405 -> "this method is not allowed on " + shown(path) + "; the API's endpoints take GET, POST or "
+                    + "DELETE";
             case 408 -> "the request was not received in time";
             case 413 -> "the request is larger than the service accepts";
             case 414 -> "the request's URI is longer than the service accepts";
@@ -74,6 +80,16 @@ class ErrorPageController implements ErrorController {
             default -> status >= 500 ? "internal error" + requestId() : "the request cannot be served (status "
                     + status + ")";
         };
+    }
+
+    /** Whether the container failed while reading the body (the framing the client sent), not the request head. */
+    private static boolean unreadableBody(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EOFException || t instanceof BadRequestException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String requestId() {

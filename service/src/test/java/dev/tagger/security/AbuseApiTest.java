@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,14 +145,22 @@ class AbuseApiTest extends ServiceTestBase {
         if (r.status() >= 400) {
             wrong.addAll(problemShape(r));
         }
-        if (CLASS_NAME.matcher(r.body()).find()) {
-            wrong.add("a class name in the body");
+        int at = -1;
+        Matcher className = CLASS_NAME.matcher(r.body());
+        if (className.find()) {
+            wrong.add("a class name in the body ('" + className.group() + "')");
+            at = className.start();
         }
-        if (PARSER_WORDS.matcher(r.body()).find()) {
-            wrong.add("parser or container words in the body");
+        Matcher parser = PARSER_WORDS.matcher(r.body());
+        if (parser.find()) {
+            wrong.add("parser or container words in the body ('" + parser.group() + "')");
+            at = at < 0 ? parser.start() : Math.min(at, parser.start());
         }
         if (!wrong.isEmpty()) {
-            String body = r.body().length() > 300 ? r.body().substring(0, 300) + "..." : r.body();
+            // Around what was found, else the start: a long body's offending part may be far in.
+            int from = Math.max(0, at - 150);
+            String body = r.body().substring(from, Math.min(r.body().length(), from + 300));
+            body = (from > 0 ? "..." : "") + body + (from + 300 < r.body().length() ? "..." : "");
             violations.add(a.endpoint() + " | " + a.what() + " | " + r.status() + " " + r.contentType() + " | "
                     + String.join(", ", wrong) + " | " + body.replace("\n", "\\n"));
         }
