@@ -57,7 +57,7 @@ final class RawHttp {
             writer.start();
             byte[] bytes = readAll(socket.getInputStream());
             writer.join(timeoutMillis);
-            return parse(bytes, null);
+            return parse(bytes);
         } catch (IOException e) {
             return new Answer(0, Map.of(), "", e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -86,14 +86,32 @@ final class RawHttp {
         return got.toByteArray();
     }
 
+    /**
+     * Where the final answer starts: after any interim 1xx answers (a 100 Continue to an {@code Expect} header),
+     * which say nothing about the request.
+     */
+    private static int finalAnswer(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = 0;
+        while (text.startsWith("HTTP/1.1 1", at) || text.startsWith("HTTP/1.0 1", at)) {
+            int end = text.indexOf("\r\n\r\n", at);
+            if (end < 0) {
+                break;
+            }
+            at = end + 4;
+        }
+        return at;
+    }
+
     /** Whether the bytes hold a whole answer: its head, and a body as long as Content-Length or the last chunk. */
-    private static boolean complete(byte[] bytes) {
+    private static boolean complete(byte[] all) {
+        byte[] bytes = java.util.Arrays.copyOfRange(all, finalAnswer(all), all.length);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
             return false;
         }
-        Answer head = parse(bytes, null);
+        Answer head = parse(bytes);
         String length = head.header("content-length");
         if (!length.isEmpty()) {
             try {
@@ -106,10 +124,11 @@ final class RawHttp {
             return text.substring(end + 4).contains("0\r\n\r\n");
         }
         // Neither: the body ends when the server closes the connection.
-        return head.status() >= 100 && head.status() < 200 || head.status() == 204 || head.status() == 304;
+        return head.status() == 204 || head.status() == 304;
     }
 
-    private static Answer parse(byte[] bytes, String failure) {
+    private static Answer parse(byte[] all) {
+        byte[] bytes = java.util.Arrays.copyOfRange(all, finalAnswer(all), all.length);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         String head = end < 0 ? text : text.substring(0, end);
@@ -134,15 +153,14 @@ final class RawHttp {
             }
         }
         if (status == 0) {
-            return new Answer(0, headers, "", failure != null ? failure
-                    : bytes.length == 0 ? "the connection closed without an answer" : "no status line: "
-                    + text.substring(0, Math.min(80, text.length())));
+            return new Answer(0, headers, "", bytes.length == 0 ? "the connection closed without an answer"
+                    : "no status line: " + text.substring(0, Math.min(80, text.length())));
         }
         byte[] body = end < 0 ? new byte[0] : java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
         if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
             body = dechunk(body);
         }
-        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8), failure);
+        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8), null);
     }
 
     /** A chunked body's data; a malformed or cut one gives what could be read. */
