@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,9 +63,10 @@ class AbuseApiTest extends ServiceTestBase {
 
     @Test
     void badRequestsToEveryEndpointAreClientErrorsInProblemJson() throws Exception {
-        Path empty = Files.createDirectories(IMPORT_ROOT.resolve("abuse-empty-checkpoint"));
-        List<Abuse> abuses = AbuseRequests.generate(port, ADMIN_KEY, CLASSIFY_KEY,
-                IMPORT_ROOT.relativize(empty).toString(), SEED);
+        // Relative to the import root, as a registration may name it.
+        String empty = "abuse-empty-checkpoint";
+        Files.createDirectories(IMPORT_ROOT.resolve(empty));
+        List<Abuse> abuses = AbuseRequests.generate(port, ADMIN_KEY, CLASSIFY_KEY, empty, SEED);
         assertThat(abuses).hasSizeGreaterThanOrEqualTo(5000);
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

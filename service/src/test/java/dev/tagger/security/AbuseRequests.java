@@ -312,14 +312,14 @@ final class AbuseRequests {
     private void jsonFields() {
         List<V> values = allValues();
         // The larger bodies get a seeded share of the (field, value) pairs: their fields repeat the same checks.
-        mutate(CLASSIFY, "/classify", classifyBody(), values, "application/json", null, 0.5);
+        mutate(CLASSIFY, "/classify", classifyBody(), values, "application/json", null, 0.35);
         mutate(CLASSIFY, "/classify", classifyTexts(), values, "application/json", null, 1);
-        mutate(MODELS_JSON, "/models", registerBody(), values, "application/json", null, 0.6);
-        mutate(TRAIN_PREVIEW, "/train-jobs/preview", previewBody(), values, "application/json", null, 0.2);
-        mutate(TRAIN, "/train-jobs", trainBody(), values, "application/json", null, 0.35);
-        mutate(BULK_JSON, "/classify-jobs", bulkBody(), values, "application/json", null, 0.6);
+        mutate(MODELS_JSON, "/models", registerBody(), values, "application/json", null, 0.45);
+        mutate(TRAIN_PREVIEW, "/train-jobs/preview", previewBody(), values, "application/json", null, 0.15);
+        mutate(TRAIN, "/train-jobs", trainBody(), values, "application/json", null, 0.25);
+        mutate(BULK_JSON, "/classify-jobs", bulkBody(), values, "application/json", null, 0.45);
         mutate(DATASETS_RAW, "/datasets?name=abuse", datasetRow(), values, "application/jsonl",
-                "\n{\"text\": \"so sad\", \"labels\": [\"sadness\"]}\n", 0.6);
+                "\n{\"text\": \"so sad\", \"labels\": [\"sadness\"]}\n", 0.4);
     }
 
     /**
