@@ -70,7 +70,7 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
             }
         }
 
-        static String detail(int status, String failure, String message, Connector connector) {
+        private static String detail(int status, String failure, String message, Connector connector) {
             return switch (status) {
                 case 400 -> badRequest(failure, message, connector);
                 case 413 -> "the request is larger than the service accepts";

@@ -14,13 +14,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class MetricTags {
 
+    /** The tags that hold an exception's class name: "exception" (Spring MVC's) and "error" (observations'). */
+    private static final java.util.Set<String> NAMES_EXCEPTION = java.util.Set.of("exception", "error");
+
     @Bean
     MeterFilter withoutMainClass() {
         return MeterFilter.ignoreTags("main.application.class");
     }
-
-    /** The tags that hold an exception's class name: "exception" (Spring MVC's) and "error" (observations'). */
-    private static final java.util.Set<String> NAMES_EXCEPTION = java.util.Set.of("exception", "error");
 
     @Bean
     MeterFilter withoutExceptionNames() {

@@ -104,11 +104,10 @@ final class MultipartForm<T> {
         return form;
     }
 
-    /*
-     * The iterator reads the request as it goes, so an IOException from it is the body's fault (it ends early, a
-     * boundary or a part's headers are broken), not a failure of the server: 400, never 500.
+    /**
+     * The iterator, and below its steps: it reads the request as it goes, so an IOException from it is the body's
+     * fault (it ends early, a boundary or a part's headers are broken), not a failure of the server: 400, never 500.
      */
-
     private static FileItemIterator iterator(FileUpload upload, HttpServletRequest request) throws FileUploadException {
         try {
             return upload.getItemIterator(new ServletRequestContext(request));
