@@ -15,9 +15,11 @@ import org.slf4j.MDC;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -51,10 +53,10 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         }
         e.properties().forEach(p::setProperty);
         if (e.retryAfterSeconds() != null) {
-            return ResponseEntity.status(e.status()).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds().toString())
+            return respond(e.status()).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds().toString())
                     .body(p);
         }
-        return ResponseEntity.status(e.status()).body(p);
+        return respond(e.status()).body(p);
     }
 
     /** A training job that cannot be planned is refused like any other invalid body. */
@@ -65,13 +67,13 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler({ModelNotFoundException.class, DatasetNotFoundException.class})
     ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        return respond(HttpStatus.NOT_FOUND)
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage()));
     }
 
     @ExceptionHandler(ModelInUseException.class)
     ResponseEntity<ProblemDetail> inUse(ModelInUseException e) {
-        return ResponseEntity.status(HttpStatus.CONFLICT)
+        return respond(HttpStatus.CONFLICT)
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage()));
     }
 
@@ -84,7 +86,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
             p.setTitle(e.reason().title());
         }
         p.setProperty("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
-        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).body(p);
+        return respond(status).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).body(p);
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
@@ -95,7 +97,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelFormatException.class)
     ResponseEntity<ProblemDetail> badModel(ModelFormatException e) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
-        return ResponseEntity.unprocessableContent().body(p);
+        return respond(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
     }
 
     /** Form parameters Tomcat cannot decode (bad percent-encoding or charset): the client's bytes, not our fault. */
@@ -104,7 +106,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "the request's parameters cannot be decoded: check the percent-encoding and that the text is UTF-8");
         p.setProperty("field", "body");
-        return ResponseEntity.badRequest().body(p);
+        return respond(HttpStatus.BAD_REQUEST).body(p);
     }
 
     /** A multipart body that cannot be read: truncated, a missing boundary, or over the size limit while read. */
@@ -118,7 +120,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "the multipart body cannot be read: it is truncated or its boundaries do not match its Content-Type");
         p.setProperty("field", "body");
-        return ResponseEntity.badRequest().body(p);
+        return respond(HttpStatus.BAD_REQUEST).body(p);
     }
 
     /**
@@ -132,7 +134,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                 + words + "; the request changed nothing. Free space in the store (tagger.store.dir) and retry");
         p.setTitle("Store full");
         p.setProperty("reason", "store_full");
-        return ResponseEntity.status(HttpStatus.INSUFFICIENT_STORAGE).body(p);
+        return respond(HttpStatus.INSUFFICIENT_STORAGE).body(p);
     }
 
     @ExceptionHandler(Exception.class)
@@ -146,7 +148,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         String id = MDC.get(RequestIdFilter.MDC_KEY);
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal error" + (id == null ? "" : "; the service log has it under request id " + id));
-        return ResponseEntity.internalServerError().body(p);
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR).body(p);
     }
 
     @Override
@@ -157,7 +159,33 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                 "the upload is larger than the limit of " + ex.getMaxUploadSize() + " bytes");
         p.setProperty("field", "file");
         p.setProperty("limit", ex.getMaxUploadSize());
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(p);
+        return respond(HttpStatus.CONTENT_TOO_LARGE).body(p);
+    }
+
+    /** Which Content-Type was wrong, and which the endpoint takes; Spring's sentence says 'null' for none. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+                                                                     HttpHeaders headers, HttpStatusCode status,
+                                                                     WebRequest request) {
+        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String accepted = ex.getSupportedMediaTypes().isEmpty() ? "" : "; send one of: "
+                + ex.getSupportedMediaTypes().stream().map(MediaType::toString).collect(Collectors.joining(", "));
+        String detail;
+        if (sent == null || sent.isBlank()) {
+            detail = "the request has no Content-Type" + accepted;
+        } else if (ex.getContentType() == null) {
+            detail = "the Content-Type '" + shortened(sent) + "' cannot be read as a media type" + accepted;
+        } else {
+            detail = "the Content-Type '" + shortened(ex.getContentType().toString()) + "' is not accepted here"
+                    + accepted;
+        }
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setProperty("field", HttpHeaders.CONTENT_TYPE);
+        return createResponseEntity(p, headers, status, request);
+    }
+
+    private static String shortened(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "...";
     }
 
     @Override
@@ -165,12 +193,13 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                                                                   HttpStatusCode status, WebRequest request) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof PayloadTooLargeException big) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLargeProblem(big).getBody());
+                return respond(HttpStatus.CONTENT_TOO_LARGE).body(tooLargeProblem(big).getBody());
             }
         }
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, unreadable(ex));
         p.setProperty("field", "body");
-        return ResponseEntity.badRequest().body(p);
+        Json.limitExceeded(ex).ifPresent(l -> p.setProperty("limit", l.limit()));
+        return respond(HttpStatus.BAD_REQUEST).body(p);
     }
 
     /** What is wrong with an unreadable body, by position and field, never in the parser's own words. */
@@ -183,16 +212,41 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                         + Json.where(bind);
             }
             if (t instanceof JacksonException) {
+                Optional<Json.LimitExceeded> limit = Json.limitExceeded(t);
+                if (limit.isPresent()) {
+                    return "the request body " + limit.get().words() + Json.where(t);
+                }
                 return "the request body is not valid JSON" + Json.where(t);
             }
         }
         return "the request body is missing or is not valid JSON";
     }
 
+    /**
+     * An answer whose Content-Type is set to problem+json before the body is written, so that the request's Accept
+     * is not consulted: an Accept that cannot be parsed, or that names only other types (text/html, an event
+     * stream), would otherwise leave the error without a body.
+     */
+    private static ResponseEntity.BodyBuilder respond(HttpStatusCode status) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    /** The same for the answers of the base class (405, 406, 415, a missing parameter, ...). */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        HttpHeaders h = new HttpHeaders();
+        h.putAll(headers);
+        if (body instanceof ProblemDetail) {
+            h.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        return new ResponseEntity<>(body, h, statusCode);
+    }
+
     private static ResponseEntity<ProblemDetail> tooLargeProblem(PayloadTooLargeException e) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
         p.setProperty("field", "body");
         p.setProperty("limit", e.limit());
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(p);
+        return respond(HttpStatus.CONTENT_TOO_LARGE).body(p);
     }
 }

@@ -107,8 +107,9 @@ public record ClassifyRequest(List<String> texts, Classifier.Options options, bo
         Integer topK = null;
         JsonNode k = body.get("top_k");
         if (k != null && !k.isNull()) {
-            if (!k.isIntegralNumber() || k.asLong() < 1 || k.asLong() > Integer.MAX_VALUE) {
-                throw ApiException.invalid("top_k", "'top_k' must be a positive integer", 1);
+            // canConvertToInt first: asInt() of a number past the long range (2^63) throws instead of answering.
+            if (!k.isIntegralNumber() || !k.canConvertToInt() || k.asInt() < 1) {
+                throw ApiException.invalid("top_k", "'top_k' must be an integer from 1 to " + Integer.MAX_VALUE, 1);
             }
             topK = k.asInt();
         }
@@ -131,9 +132,9 @@ public record ClassifyRequest(List<String> texts, Classifier.Options options, bo
         if (n == null || n.isNull()) {
             return null;
         }
-        if (!n.isIntegralNumber() || n.asLong() < least || n.asLong() > Integer.MAX_VALUE) {
-            throw ApiException.invalid(field, "'" + field + "' must be a whole number of tokens, " + least + " or more",
-                    least);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < least) {
+            throw ApiException.invalid(field, "'" + field + "' must be a whole number of tokens, from " + least + " to "
+                    + Integer.MAX_VALUE, least);
         }
         return n.asInt();
     }

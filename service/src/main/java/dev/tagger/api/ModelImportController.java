@@ -264,7 +264,8 @@ public class ModelImportController {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "body", e.getMessage(), e.capacity())
                     .retryAfter(UNPACK_RETRY_SECONDS);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw ApiException.invalid("body", "the archive is corrupt: " + e.getMessage());
+            // Archives words what it recognises; what is left is described without the decompressor's text.
+            throw ApiException.invalid("body", "the archive is corrupt: its compressed data cannot be read");
         }
     }
 

@@ -5,6 +5,8 @@ import org.apache.tomcat.util.http.fileupload.FileItemIterator;
 import org.apache.tomcat.util.http.fileupload.FileItemStream;
 import org.apache.tomcat.util.http.fileupload.FileUpload;
 import org.apache.tomcat.util.http.fileupload.FileUploadException;
+import org.apache.tomcat.util.http.fileupload.InvalidFileNameException;
+import org.apache.tomcat.util.http.fileupload.MultipartStream;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.apache.tomcat.util.http.fileupload.servlet.ServletRequestContext;
 import org.springframework.http.HttpStatus;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -67,26 +70,27 @@ final class MultipartForm<T> {
         upload.setHeaderEncoding(StandardCharsets.UTF_8.name());
         upload.setFileCountMax(MAX_PARTS);
         try {
-            FileItemIterator items = upload.getItemIterator(new ServletRequestContext(request));
-            while (items.hasNext()) {
-                FileItemStream item = items.next();
+            FileItemIterator items = iterator(upload, request);
+            while (hasNext(items)) {
+                FileItemStream item = next(items);
                 String name = item.getFieldName() == null ? "" : item.getFieldName();
+                String filename = filename(item, name);
                 try (InputStream raw = item.openStream()) {
                     if (name.equals(limit.field())) {
                         if (form.hasFile) {
                             throw ApiException.invalid(name, "the upload has more than one part named '" + name + "'");
                         }
                         form.hasFile = true;
-                        form.filename = item.getName();
+                        form.filename = filename;
                         form.contentType = item.getContentType();
-                        form.file = reader.read(item.getName(), item.getContentType(),
+                        form.file = reader.read(filename, item.getContentType(),
                                 new PartStream(raw, name, limit.maxBytes(), limit.what(), limit.setting()));
                     } else {
                         byte[] bytes = new PartStream(raw, name, MAX_SMALL_PART_BYTES, "the part '" + name + "'", null)
                                 .readAllBytes();
                         form.parts.computeIfAbsent(name, k -> new ArrayList<>()).add(bytes);
-                        if (item.getName() != null) {
-                            form.filenames.putIfAbsent(name, item.getName());
+                        if (filename != null) {
+                            form.filenames.putIfAbsent(name, filename);
                         }
                     }
                 }
@@ -95,10 +99,64 @@ final class MultipartForm<T> {
             throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "body", "the multipart body has more than "
                     + MAX_PARTS + " parts", MAX_PARTS);
         } catch (FileUploadException | PartStream.Malformed e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "body", "the multipart body is malformed or truncated",
-                    null);
+            throw malformed(request, e);
         }
         return form;
+    }
+
+    /**
+     * The iterator, and below its steps: it reads the request as it goes, so an IOException from it is the body's
+     * fault (it ends early, a boundary or a part's headers are broken), not a failure of the server: 400, never 500.
+     */
+    private static FileItemIterator iterator(FileUpload upload, HttpServletRequest request) throws FileUploadException {
+        try {
+            return upload.getItemIterator(new ServletRequestContext(request));
+        } catch (IOException e) {
+            throw malformed(request, e);
+        }
+    }
+
+    private static boolean hasNext(FileItemIterator items) throws FileUploadException {
+        try {
+            return items.hasNext();
+        } catch (IOException e) {
+            throw malformed(null, e);
+        }
+    }
+
+    private static FileItemStream next(FileItemIterator items) throws FileUploadException {
+        try {
+            return items.next();
+        } catch (IOException e) {
+            throw malformed(null, e);
+        }
+    }
+
+    /** The part's file name, or null; one holding a NUL is refused (the upload library will not give it out). */
+    private static String filename(FileItemStream item, String name) {
+        try {
+            return item.getName();
+        } catch (InvalidFileNameException e) {
+            throw ApiException.invalid(name, "the file name of the part '" + name + "' holds a NUL character");
+        }
+    }
+
+    /** A 400 that says which part of the multipart framing is wrong, in our words rather than the library's. */
+    private static ApiException malformed(HttpServletRequest request, Exception e) {
+        String type = request == null || request.getContentType() == null ? "" : request.getContentType();
+        String detail;
+        if (request != null && !type.toLowerCase(Locale.ROOT).contains("boundary=")) {
+            detail = "the Content-Type multipart/form-data has no boundary parameter; send it as "
+                    + "'multipart/form-data; boundary=...' with the boundary the body uses";
+        } else if (e instanceof MultipartStream.IllegalBoundaryException) {
+            detail = "the multipart body nests a multipart part, which is not accepted; send each file as a part "
+                    + "of its own";
+        } else {
+            detail = "the multipart body is malformed or truncated: it ends before its closing boundary, or a "
+                    + "boundary or part header does not match its Content-Type (parts are separated by CRLF "
+                    + "'--boundary' lines)";
+        }
+        return new ApiException(HttpStatus.BAD_REQUEST, "body", detail, null);
     }
 
     boolean hasFile() {

@@ -159,8 +159,11 @@ public final class BulkInputs {
             try {
                 node = Json.MAPPER.readTree(line);
             } catch (JacksonException e) {
-                throw new BulkInputException(n, "file", "line " + n + " is not valid JSON" + Json.where(e)
-                        .replace(" at line 1", ""), null);
+                // One line is parsed at a time, so the parser's line is always 1: only its column says where.
+                String at = Json.where(e).replace(" at line 1 column ", " at column ");
+                java.util.Optional<Json.LimitExceeded> limit = Json.limitExceeded(e);
+                throw new BulkInputException(n, "file", "line " + n + limit.map(l -> " " + l.words())
+                        .orElse(" is not valid JSON") + at, limit.map(Json.LimitExceeded::limit).orElse(null));
             }
             if (node == null || !node.isObject()) {
                 throw new BulkInputException(n, "file", "line " + n + " must be a JSON object such as "

@@ -135,8 +135,9 @@ public enum DatasetFormat {
         }
         return fromFilename(filename)
                 .or(() -> fromContentType(contentType))
-                .orElseThrow(() -> new IllegalArgumentException("cannot tell the dataset format from file name '"
-                        + filename + "' and content type '" + contentType
-                        + "'; name it explicitly (" + choices() + ")"));
+                .orElseThrow(() -> new IllegalArgumentException("cannot tell the dataset format from "
+                        + (filename == null ? "an upload without a file name" : "file name '" + filename + "'")
+                        + (contentType == null ? " and no content type" : " and content type '" + contentType + "'")
+                        + "; name it explicitly (" + choices() + ")"));
     }
 }

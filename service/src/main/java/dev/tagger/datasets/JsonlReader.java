@@ -71,12 +71,24 @@ final class JsonlReader implements FormatReader {
         return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * What is wrong with the line, by column and kind, not in the parser's words (they quote the input and name
+     * the parser's settings).
+     */
     private static String jsonMessage(JacksonException e) {
-        String message = e.getOriginalMessage();
-        if (message == null) {
-            return "unreadable";
+        String at = e.getLocation() != null && e.getLocation().getColumnNr() > 0
+                ? " at column " + e.getLocation().getColumnNr() : "";
+        java.util.Optional<Json.LimitExceeded> limit = Json.limitExceeded(e);
+        if (limit.isPresent()) {
+            return "the line " + limit.get().words() + at;
         }
-        message = message.replaceAll("\\s+", " ").strip();
-        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (m.startsWith("Duplicate")) {
+            return "a field is given twice" + at;
+        }
+        if (m.startsWith("Trailing token")) {
+            return "more than one JSON value on the line" + at;
+        }
+        return "a syntax error" + at;
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,12 @@ public class SecurityConfig {
                     props.openManagement() ? "open" : "need a key");
         }
         return keys;
+    }
+
+    /** Picked up by Spring Security for the requests its firewall refuses (see {@link RejectedRequests}). */
+    @Bean
+    RequestRejectedHandler rejectedRequests(JsonMapper json) {
+        return new RejectedRequests(new SecurityProblems(json));
     }
 
     @Bean

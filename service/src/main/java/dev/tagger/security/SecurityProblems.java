@@ -59,12 +59,21 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 
     void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
+        write(request, response, status, detail, null);
+    }
+
+    /** The same with the request part that is wrong ({@code field}), when one is. */
+    void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail,
+               String field) throws IOException {
         // The fields, and their order, of the API's other problem+json answers.
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("detail", detail);
         problem.put("instance", request.getRequestURI());
         problem.put("status", status.value());
         problem.put("title", status.getReasonPhrase());
+        if (field != null) {
+            problem.put("field", field);
+        }
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8);

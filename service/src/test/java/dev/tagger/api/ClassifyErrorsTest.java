@@ -112,6 +112,28 @@ class ClassifyErrorsTest extends ServiceTestBase {
     }
 
     @Test
+    void integersPastTheLongRangeAreRefusedNotAnErrorOfTheServer() throws Exception {
+        for (String field : new String[] {"top_k", "window", "stride"}) {
+            for (String n : new String[] {"9223372036854775808", "-9223372036854775809", "18446744073709551616",
+                    "2147483648"}) {
+                JsonNode p = problem(post("/classify", "{\"text\": \"a\", \"" + field + "\": " + n + "}"), 422);
+                assertThat(p.get("field").asString()).as(field + "=" + n).isEqualTo(field);
+                assertThat(p.get("detail").asString()).contains("2147483647");
+            }
+        }
+    }
+
+    @Test
+    void jsonPastTheParsersLimitsNamesTheLimit() throws Exception {
+        JsonNode deep = problem(post("/classify", "[".repeat(10_000) + "]".repeat(10_000)), 400);
+        assertThat(deep.get("detail").asString()).startsWith("the request body nests arrays and objects deeper than "
+                + "the limit of 500 levels");
+        assertThat(deep.get("limit").asInt()).isEqualTo(500);
+        JsonNode number = problem(post("/classify", "{\"text\": \"a\", \"top_k\": 1" + "0".repeat(1200) + "}"), 400);
+        assertThat(number.get("detail").asString()).contains("number longer than the limit of 1000 characters");
+    }
+
+    @Test
     void tooManyTextsNamesTheLimit() throws Exception {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 65; i++) {

@@ -2,15 +2,18 @@ package dev.tagger.model.format;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
 
 /**
  * Unpacks uploaded model archives (zip, tar, tar.gz) safely and writes tar.gz exports.
@@ -52,11 +55,18 @@ public final class Archives {
         byte[] head = b.readNBytes(4);
         b.reset();
         Unpacker to = new Unpacker(dir, limits, lease);
-        if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return to.unzip(b);
-        }
-        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-            return to.untar(new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16));
+        try {
+            if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+                return to.unzip(b);
+            }
+            if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+                return to.untar(new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16));
+            }
+        } catch (EOFException e) {
+            throw new ArchiveException("the archive is truncated: it ends inside " + (to.current() == null
+                    ? "its compressed data" : "entry '" + shown(to.current()) + "'"));
+        } catch (ZipException e) {
+            throw new ArchiveException("the archive is corrupt: " + corruption(e, to.current()));
         }
         b.mark(600);
         byte[] block = b.readNBytes(512);
@@ -67,6 +77,25 @@ public final class Archives {
         throw new ArchiveException("the upload is not a zip, tar or tar.gz archive");
     }
 
+    /**
+     * What a zip or gzip failure means, in words about the archive: the JDK's own text names its decompressor and
+     * its internals, not what the sender can fix.
+     */
+    private static String corruption(ZipException e, String entry) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        String of = entry == null ? "" : " of entry '" + shown(entry) + "'";
+        if (m.contains("crc")) {
+            return "the data" + of + " does not match its CRC checksum";
+        }
+        if (m.contains("size")) {
+            return "the size recorded" + of + " does not match its data";
+        }
+        if (m.contains("gzip")) {
+            return "the gzip header is not valid";
+        }
+        return "the compressed data" + of + " is not valid deflate data";
+    }
+
     /** Like {@link #unpack(InputStream, Path, Limits, UnpackBudget.Lease)} with a budget of its own. */
     public static long unpack(InputStream in, Path dir, Limits limits) throws IOException {
         try (UnpackBudget.Lease lease = UnpackBudget.unshared().open()) {
@@ -74,15 +103,28 @@ public final class Archives {
         }
     }
 
-    /** Where an entry goes; refuses names that would leave {@code dir}. */
+    /** The longest name of one entry accepted; checkpoints' names are a few dozen bytes. */
+    static final int MAX_NAME_BYTES = 1024;
+    /** The longest part of a name between slashes, as file systems store them. */
+    static final int MAX_SEGMENT_BYTES = 255;
+
+    /** Where an entry goes; refuses names that would leave {@code dir} or that no file system could store. */
     static Path safeTarget(Path dir, String name) {
         String n = name.replace('\\', '/');
         if (n.isEmpty() || n.startsWith("/") || n.matches("^[A-Za-z]:.*") || n.indexOf('\0') >= 0) {
-            throw new ArchiveException("archive entry '" + name + "' has an absolute or empty name");
+            throw new ArchiveException("archive entry '" + shown(name) + "' has an absolute or empty name");
+        }
+        if (n.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new ArchiveException("archive entry '" + shown(name) + "' has a name longer than the limit of "
+                    + MAX_NAME_BYTES + " bytes");
         }
         for (String seg : n.split("/")) {
             if (seg.equals("..")) {
-                throw new ArchiveException("archive entry '" + name + "' leaves the archive ('..')");
+                throw new ArchiveException("archive entry '" + shown(name) + "' leaves the archive ('..')");
+            }
+            if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                throw new ArchiveException("archive entry '" + shown(name) + "' has a file or folder name longer "
+                        + "than the limit of " + MAX_SEGMENT_BYTES + " bytes");
             }
         }
         Path root = dir.toAbsolutePath().normalize();
@@ -90,12 +132,17 @@ public final class Archives {
         try {
             target = root.resolve(n).normalize();
         } catch (InvalidPathException e) {
-            throw new ArchiveException("archive entry '" + name + "' has a name this system cannot store");
+            throw new ArchiveException("archive entry '" + shown(name) + "' has a name this system cannot store");
         }
         if (!target.startsWith(root)) {
-            throw new ArchiveException("archive entry '" + name + "' leaves the archive");
+            throw new ArchiveException("archive entry '" + shown(name) + "' leaves the archive");
         }
         return target;
+    }
+
+    /** An entry's name for a message: cut when long, so a refusal does not echo kilobytes of it. */
+    static String shown(String name) {
+        return name.length() <= 120 ? name : name.substring(0, 100) + "... (" + name.length() + " characters)";
     }
 
     /** A gzip-compressed ustar archive of these files (names in map order, mode 0644, all under {@code folder}/). */

@@ -29,6 +29,8 @@ final class Unpacker {
     private final UnpackBudget.Lease lease;
     private long total;
     private int entries;
+    /** The entry being read, for the message when the archive turns out corrupt inside it. */
+    private String current;
 
     Unpacker(Path dir, Archives.Limits limits, UnpackBudget.Lease lease) {
         this.root = dir.toAbsolutePath().normalize();
@@ -48,6 +50,7 @@ final class Unpacker {
                 if (e == null) {
                     return total;
                 }
+                current = e.getName();
                 entry();
                 if (e.isDirectory()) {
                     directory(e.getName());
@@ -79,6 +82,7 @@ final class Unpacker {
                 name = longName;
                 longName = null;
             }
+            current = name;
             long size = octal(h, 124, 12);
             char type = (char) h[156];
             long pad = (512 - size % 512) % 512;
@@ -118,6 +122,11 @@ final class Unpacker {
                         + printable(type) + "'); only files and directories are accepted");
             }
         }
+    }
+
+    /** The name of the entry read last, or null before the first. */
+    String current() {
+        return current;
     }
 
     private void entry() {

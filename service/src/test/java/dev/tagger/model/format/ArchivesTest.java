@@ -71,6 +71,36 @@ class ArchivesTest {
     }
 
     @Test
+    void namesNoFileSystemCouldStoreAreRefusedWithTheLimit() throws Exception {
+        Path d = Files.createDirectory(tmp.resolve("long"));
+        assertThatThrownBy(() -> Archives.unpack(new ByteArrayInputStream(zip(files("n".repeat(256), "x"))), d,
+                LIMITS)).isInstanceOf(Archives.ArchiveException.class).hasMessageContaining("limit of 255 bytes")
+                .hasMessageContaining("(256 characters)");
+        assertThatThrownBy(() -> Archives.unpack(new ByteArrayInputStream(zip(files("d/".repeat(600) + "f", "x"))),
+                d, LIMITS)).isInstanceOf(Archives.ArchiveException.class).hasMessageContaining("limit of 1024 bytes");
+        Path ok = Files.createDirectory(tmp.resolve("longest"));
+        Archives.unpack(new ByteArrayInputStream(zip(files("n".repeat(255), "x"))), ok, LIMITS);
+        assertThat(ok.resolve("n".repeat(255))).exists();
+    }
+
+    @Test
+    void aCutOrCorruptArchiveIsDescribedWithoutTheDecompressorsWords() throws Exception {
+        byte[] tgz = Archives.tarGz("m", files("config.json", "{}", "weights.bin", "w".repeat(50_000)));
+        Path d = Files.createDirectory(tmp.resolve("cut"));
+        assertThatThrownBy(() -> Archives.unpack(new ByteArrayInputStream(java.util.Arrays.copyOf(tgz,
+                tgz.length / 2)), d, LIMITS)).isInstanceOf(Archives.ArchiveException.class)
+                .hasMessageStartingWith("the archive is truncated").hasMessageNotContaining("ZLIB");
+        byte[] zip = zip(files("config.json", "{\"a\": 1}"));
+        byte[] corrupt = zip.clone();
+        // The first byte of the entry's deflated data, after the 30-byte local header and the 11-byte name.
+        corrupt[41] ^= 0x5a;
+        Path c = Files.createDirectory(tmp.resolve("crc"));
+        assertThatThrownBy(() -> Archives.unpack(new ByteArrayInputStream(corrupt), c, LIMITS))
+                .isInstanceOf(Archives.ArchiveException.class).hasMessageStartingWith("the archive is corrupt")
+                .hasMessageContaining("'config.json'");
+    }
+
+    @Test
     void limitsOnBytesAndEntriesHold() throws Exception {
         byte[] bomb = zip(files("big", "0".repeat(2 << 20)));
         assertThat(bomb.length).isLessThan(20_000);
