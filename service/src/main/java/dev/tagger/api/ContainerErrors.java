@@ -63,7 +63,9 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
                 PrintWriter out = response.getReporter();
                 if (out != null) {
                     out.write(Json.MAPPER.writeValueAsString(problem));
-                    out.flush();
+                    // Ended here, as Tomcat's own valve ends its page: with a flush alone, one answer in tens of
+                    // thousands under load went out as its body without the status line and headers.
+                    response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {
                 // The connection is gone or the response was committed meanwhile: nothing more to say.
