@@ -19,6 +19,7 @@ LEVEL_SECONDS=30
 ORT_SECONDS=""
 LEVELS="1,4,16,64"
 LEVEL_WARMUP_MS=1000
+WARMUP_SECONDS=60
 SAMPLE=200
 ORT_THREADS=2
 ORT_BATCHES="8,16,32,64"
@@ -41,6 +42,8 @@ usage: bench/run.sh [options]
   --ort-seconds N          seconds per ONNX Runtime configuration, for each export (default: half of --seconds, at least 2)
   --levels LIST            concurrency levels (default $LEVELS)
   --level-warmup-ms N      unmeasured ramp-up at the start of each level (default $LEVEL_WARMUP_MS)
+  --warmup-seconds N       unmeasured load at c=16 before the first level, so the JIT has compiled the request
+                           path (default $WARMUP_SECONDS)
   --sample N               texts in the correctness sample (default $SAMPLE)
   --ort-threads N          ONNX Runtime intra-op threads (default $ORT_THREADS)
   --ort-batches LIST       ONNX Runtime batch sizes to try (default $ORT_BATCHES)
@@ -72,6 +75,7 @@ while [[ $# -gt 0 ]]; do
     --ort-seconds) need "$@"; ORT_SECONDS="$2"; shift 2 ;;
     --levels) need "$@"; LEVELS="$2"; shift 2 ;;
     --level-warmup-ms) need "$@"; LEVEL_WARMUP_MS="$2"; shift 2 ;;
+    --warmup-seconds) need "$@"; WARMUP_SECONDS="$2"; shift 2 ;;
     --sample) need "$@"; SAMPLE="$2"; shift 2 ;;
     --ort-threads) need "$@"; ORT_THREADS="$2"; shift 2 ;;
     --ort-batches) need "$@"; ORT_BATCHES="$2"; shift 2 ;;
@@ -226,7 +230,7 @@ done
 
 log "load levels $LEVELS (${LEVEL_SECONDS}s each) and the correctness sample"
 bench_java load "${COMMON[@]}" --url "$URL" --pid "$SERVICE_PID" --levels "$LEVELS" --seconds "$LEVEL_SECONDS" \
-  --level-warmup-ms "$LEVEL_WARMUP_MS" --out "$RUN/load.json"
+  --level-warmup-ms "$LEVEL_WARMUP_MS" --warmup-seconds "$WARMUP_SECONDS" --out "$RUN/load.json"
 if awk -v s="$BULK_SECONDS" 'BEGIN { exit !(s > 0) }'; then
   log "bulk: a bulk job over the dev file alone, then /classify at c=4 alone and beside a bulk job (${BULK_SECONDS}s each)"
   bench_java bulk --dev "$DEV" --url "$URL" --ort-int8 "$RUN/ort-int8.json" --seconds "$BULK_SECONDS" \
@@ -256,7 +260,7 @@ REPORT_STATUS=0
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- command: \`$COMMAND\`"
   echo "- service: \`java -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
-  echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${LEVEL_WARMUP_MS} ms ramp-up; ONNX Runtime ${ORT_SECONDS}s per configuration and export"
+  echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${WARMUP_SECONDS} s of unmeasured load at c=16 and a ${LEVEL_WARMUP_MS} ms ramp-up each; ONNX Runtime ${ORT_SECONDS}s per configuration and export"
   echo
   bench_java report --ort "$RUN/ort-fp32.json" --ort-int8 "$RUN/ort-int8.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
     || REPORT_STATUS=$?

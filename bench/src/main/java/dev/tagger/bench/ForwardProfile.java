@@ -18,7 +18,7 @@ import java.util.List;
  * Median time of one forward pass for a few batch shapes, to see per-op overhead against arithmetic.
  * Not a test: after {@code ./mvnw -q -DskipTests package}, from the repository root,
  * {@code java -cp "bench/target/classes:$(cat bench/target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1
- * -Dencoder=int8|fp32|eager [-Ddev=PATH/dev.tsv] dev.tagger.bench.ForwardProfile [trace.json]}
+ * -Dencoder=int8|fp32|eager [-Ddev=PATH/dev.tsv] [-Dtrace.texts=N] dev.tagger.bench.ForwardProfile [trace.json]}
  */
 public final class ForwardProfile {
 
@@ -60,10 +60,13 @@ public final class ForwardProfile {
                     "Honestly I expected more from this team, very disappointing season and the coach should go.");
             profile(model, "1 text x 9 tokens", List.of(one), 300);
             if (args.length > 0) {
-                // PyTorch's own profiler: per-op CPU time as a Chrome trace, for a single short text.
+                // PyTorch's own profiler: per-op CPU time as a Chrome trace, for a single short text, or for
+                // -Dtrace.texts=N copies of the longer one (the batches the service runs under load).
+                int traced = Integer.getInteger("trace.texts", 0);
+                List<TokenizedText> batch = traced <= 0 ? List.of(one) : java.util.Collections.nCopies(traced, longer);
                 ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
                 for (int i = 0; i < 50; i++) {
-                    model.probabilities(List.of(one));
+                    model.probabilities(batch);
                 }
                 ai.djl.pytorch.jni.JniUtils.stopProfile(args[0]);
             }
