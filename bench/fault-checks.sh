@@ -18,6 +18,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+source "$ROOT/bench/lib.sh"
 COMMAND="bench/fault-checks.sh"
 if [[ $# -gt 0 ]]; then
   COMMAND+="$(printf ' %q' "$@")"
@@ -67,9 +68,6 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-log() {
-  echo "[fault-checks] $(date -u +%H:%M:%S) $*" >&2
-}
 [[ $PHASES == all ]] && PHASES="$ALL_PHASES"
 
 for tool in python3 curl; do
@@ -102,24 +100,7 @@ fi
 HELPER=(python3 "$ROOT/bench/fault-checks.py")
 DATA_ARGS=(--train-tsv "$DATA/train.tsv" --labels-txt "$DATA/labels.txt")
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-SERVICE_PID=""
 DISK=""
-stop_service() {
-  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    kill "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-      kill -0 "$SERVICE_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -9 "$SERVICE_PID" 2>/dev/null || true
-  fi
-  [[ -n "$SERVICE_PID" ]] && wait "$SERVICE_PID" 2>/dev/null || true
-  SERVICE_PID=""
-}
 cleanup() {
   stop_service
   # the tmpfs goes whatever happened: a mount left behind would outlive the run
@@ -129,31 +110,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# start_service NAME STORE [HEALTH]: loopback only (no API keys: open there), its own port; waits for readiness
-# (or HEALTH, e.g. liveness for a store that is full, where readiness stays DOWN by design).
-start_service() {
-  local name="$1" store="$2" health="${3:-readiness}"
-  PORT="$(free_port)"
-  URL="http://127.0.0.1:$PORT"
-  java -Xmx"$HEAP" -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 \
-    --tagger.store.dir="$store" >"$RUN/service-$name.log" 2>&1 &
-  SERVICE_PID=$!
-  local deadline=$((SECONDS + 240))
-  until curl -fsS -o /dev/null "$URL/actuator/health/$health" 2>/dev/null; do
-    if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-      echo "fault-checks: the service exited during start-up; see $RUN/service-$name.log" >&2
-      tail -n 20 "$RUN/service-$name.log" >&2
-      return 1
-    fi
-    if ((SECONDS > deadline)); then
-      echo "fault-checks: the service was not ready within 240 s; see $RUN/service-$name.log" >&2
-      return 1
-    fi
-    sleep 0.3
-  done
-  log "service '$name' ready on $URL (pid $SERVICE_PID, store $store)"
-}
 
 json() {
   python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {'json': json}, {'d': d}))" "$1"

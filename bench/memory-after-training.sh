@@ -3,27 +3,30 @@
 # two full fine-tuning jobs (train=all, 1 epoch over N GoEmotions train texts) and measures the peak during each
 # and the idle RSS after each, with the Java heap's committed and used size. Prints a markdown table.
 #
-#   bench/memory-after-training.sh [--skip-build] [--examples N] [--heap SIZE]
+#   bench/memory-after-training.sh [--skip-build] [--examples N] [--heap SIZE] [--java-opt OPTION]...
 #
-# Not a test: a few minutes on 2 cores. python3 builds the job and reads the answers.
+# --java-opt passes a JVM option to the service (e.g. -XX:MaxHeapFreeRatio=70, to see a user's own heap sizing
+# kept). Not a test: a few minutes on 2 cores. python3 builds the job and reads the answers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SKIP_BUILD=0; EXAMPLES=400; HEAP=1g; PORT=${PORT:-18190}
+source "$ROOT/bench/lib.sh"
+SKIP_BUILD=0; EXAMPLES=400; HEAP=1g; SERVICE_JAVA_OPTS=()
 G="$ROOT/../shared/datasets/goemotions"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-build) SKIP_BUILD=1; shift ;;
     --examples) EXAMPLES="$2"; shift 2 ;;
     --heap) HEAP="$2"; shift 2 ;;
-    *) echo "usage: $0 [--skip-build] [--examples N] [--heap SIZE]" >&2; exit 2 ;;
+    --java-opt) SERVICE_JAVA_OPTS+=("$2"); shift 2 ;;
+    *) echo "usage: $0 [--skip-build] [--examples N] [--heap SIZE] [--java-opt OPTION]..." >&2; exit 2 ;;
   esac
 done
-[[ $SKIP_BUILD == 1 ]] || ./mvnw -B -ntp -q -pl service -am package -DskipTests
+[[ $SKIP_BUILD == 1 ]] || ./mvnw -B -ntp -o -q -pl service -am package -DskipTests
 JAR=$(ls service/target/tagger-*-exec.jar | head -1)
-WORK=$(mktemp -d /tmp/tagger-memory.XXXX)
-trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-python3 - "$G" "$EXAMPLES" > "$WORK/job.json" <<'PY'
+RUN=$(mktemp -d /tmp/tagger-memory.XXXX)
+trap 'stop_service; rm -rf "$RUN"' EXIT
+python3 - "$G" "$EXAMPLES" > "$RUN/job.json" <<'PY'
 import json, random, sys
 g, n = sys.argv[1], int(sys.argv[2])
 labels = [l.strip() for l in open(g + "/labels.txt")]
@@ -33,12 +36,10 @@ ex = [{"text": r[0], "labels": [labels[int(i)] for i in r[1].split(",")]} for r 
 print(json.dumps({"name": "memory", "training_data": {"examples": ex}, "validation_data": {"split": 0.2},
                   "parameters": {"train": "all", "epochs": 1, "batch_size": 16, "max_tokens": 64}}))
 PY
-java -Xmx$HEAP -jar "$JAR" --server.port=$PORT --tagger.store.dir="$WORK/store" > "$WORK/service.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 180); do curl -sf localhost:$PORT/actuator/health/readiness >/dev/null && break; sleep 1; done
-rss() { awk '/VmRSS/{print int($2/1024)}' /proc/$PID/status; }
+start_service memory "$RUN/store"
+PID=$SERVICE_PID
 heap() { jcmd $PID GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K,","",$4); gsub("K","",$6); printf "%d / %d", $6/1024, $4/1024}'; }
-warm() { for _ in $(seq 1 20); do curl -s -o /dev/null -X POST localhost:$PORT/classify -H 'Content-Type: application/json' \
+warm() { for _ in $(seq 1 20); do curl -s -o /dev/null -X POST $URL/classify -H 'Content-Type: application/json' \
   -d '{"texts":["Thank you so much!","This is awful, I hate it"]}'; done; }
 warm; sleep 5
 BEFORE=$(rss)
@@ -46,11 +47,11 @@ echo "| moment | RSS MB | peak RSS MB | heap used / committed MB |"
 echo "| --- | ---: | ---: | ---: |"
 echo "| idle, before any job | $BEFORE | | $(heap) |"
 for n in 1 2; do
-  ID=$(curl -s -X POST localhost:$PORT/train-jobs -H 'Content-Type: application/json' --data-binary @"$WORK/job.json" \
+  ID=$(curl -s -X POST $URL/train-jobs -H 'Content-Type: application/json' --data-binary @"$RUN/job.json" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   peak=0
   while :; do
-    st=$(curl -s localhost:$PORT/train-jobs/$ID | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+    st=$(curl -s $URL/train-jobs/$ID | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
     r=$(rss); (( r > peak )) && peak=$r
     [[ $st == SUCCEEDED || $st == FAILED || $st == CANCELLED ]] && break
     sleep 1
@@ -59,4 +60,6 @@ for n in 1 2; do
   echo "| idle, after job $n ($st) | $(rss) | $peak | $(heap) |"
 done
 echo
-echo "idle after the last job / before: $(python3 -c "print(round($(rss)/$BEFORE, 2))")x; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "idle after the last job / before: $(python3 -c "print(round($(rss)/$BEFORE, 2))")x; $(date -u '+%Y-%m-%d %H:%M UTC');\
+ $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg);\
+ java -Xmx$HEAP${SERVICE_JAVA_OPTS[*]+ ${SERVICE_JAVA_OPTS[*]}} -jar $JAR"

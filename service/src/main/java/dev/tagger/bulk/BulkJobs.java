@@ -484,6 +484,10 @@ public class BulkJobs implements SmartLifecycle {
             ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
             int inFlightTexts = 0;
             long lastEvent = 0;
+            // A chunk read from the inputs that the classifier could not take yet (no model loaded, as after a
+            // restart): it goes first next time. Its texts are out of the input file's reader already, and the
+            // results must stay one line per input, in order.
+            List<BulkInput> waiting = null;
             try (BulkJobRepository.Inputs inputs = repo.inputs(id, done)) {
                 while (true) {
                     BulkJob now = jobs.get(id);
@@ -498,20 +502,26 @@ public class BulkJobs implements SmartLifecycle {
                         put(now, Kind.PROGRESS, true);
                         return;
                     }
-                    while (inFlightTexts + props.chunkTexts() <= props.maxInFlightTexts() && inputs.hasNext()) {
-                        List<BulkInput> chunk = new ArrayList<>(props.chunkTexts());
-                        while (chunk.size() < props.chunkTexts() && inputs.hasNext()) {
-                            chunk.add(inputs.next());
+                    while (inFlightTexts + props.chunkTexts() <= props.maxInFlightTexts()
+                            && (waiting != null || inputs.hasNext())) {
+                        List<BulkInput> chunk = waiting;
+                        if (chunk == null) {
+                            chunk = new ArrayList<>(props.chunkTexts());
+                            while (chunk.size() < props.chunkTexts() && inputs.hasNext()) {
+                                chunk.add(inputs.next());
+                            }
                         }
                         Chunk c = submit(chunk, options);
                         if (c == null) {
+                            waiting = chunk;
                             break;
                         }
+                        waiting = null;
                         inFlight.add(c);
                         inFlightTexts += chunk.size();
                     }
                     if (inFlight.isEmpty()) {
-                        if (!inputs.hasNext()) {
+                        if (waiting == null && !inputs.hasNext()) {
                             end(jobs.get(id), BulkStatus.SUCCEEDED, null);
                             return;
                         }

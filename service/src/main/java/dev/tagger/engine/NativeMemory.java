@@ -38,12 +38,13 @@ public final class NativeMemory {
     /**
      * After a large piece of work (a training job): a full collection, then {@link #trim()}. The job leaves hundreds
      * of megabytes of garbage on the Java heap; G1 keeps the regions it committed for them until a full collection
-     * sizes the heap to what is live, and an idle service may not collect for hours. Collecting first also frees
-     * the native memory of any tensor that only a collection releases, so the trim finds it free. The pause is
-     * that of one full collection of the live heap, once per job.
+     * sizes the heap to what is live, and an idle service may not collect for hours; {@link HeapShrink} has that
+     * collection give back all but a small margin over the live heap, where the default sizing would keep it
+     * several times larger. Collecting first also frees the native memory of any tensor that only a collection
+     * releases, so the trim finds it free. The pause is that of one full collection of the live heap, once per job.
      */
     public static void releaseAfterWork() {
-        System.gc();
+        HeapShrink.platform().collect();
         trim();
     }
 

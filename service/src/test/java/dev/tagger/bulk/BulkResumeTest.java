@@ -5,6 +5,7 @@ import dev.tagger.config.BulkProperties;
 import dev.tagger.config.TaggerProperties;
 import dev.tagger.serving.Classifier;
 import dev.tagger.serving.PredictorPool;
+import dev.tagger.serving.ServiceUnavailableException;
 import dev.tagger.store.local.FileBulkJobRepository;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -63,7 +66,10 @@ class BulkResumeTest extends ServiceTestBase {
     }
 
     BulkJob runUntilEnded(FileBulkJobRepository repo, String id) throws Exception {
-        BulkJobs jobs = new BulkJobs(repo, classifier, pool, PROPS, tagger, new SimpleMeterRegistry());
+        return runUntilEnded(new BulkJobs(repo, classifier, pool, PROPS, tagger, new SimpleMeterRegistry()), id);
+    }
+
+    static BulkJob runUntilEnded(BulkJobs jobs, String id) throws Exception {
         jobs.start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -136,6 +142,69 @@ class BulkResumeTest extends ServiceTestBase {
         }
         // The inputs are dropped once it has ended; the results stay.
         assertThat(b.resolve("classify-jobs").resolve(second).resolve("inputs.jsonl")).doesNotExist();
+    }
+
+    /**
+     * The classifier as it is while the model loads (after a restart: the runner resumes before the model is
+     * ready) and, in {@code refused}, at chosen moments later: NOT_READY for those calls, the real one otherwise.
+     */
+    static final class NotReadyAt extends Classifier {
+        private final Classifier real;
+        private final Set<Integer> refused;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        NotReadyAt(Classifier real, PredictorPool pool, Set<Integer> refused) {
+            super(pool, null);
+            this.real = real;
+            this.refused = refused;
+        }
+
+        @Override
+        public Submission submitBackground(List<String> texts, Options options) {
+            if (refused.contains(calls.incrementAndGet())) {
+                throw new ServiceUnavailableException(ServiceUnavailableException.Reason.NOT_READY,
+                        "the model is still loading", 5);
+            }
+            return real.submitBackground(texts, options);
+        }
+
+        @Override
+        public void check(Options options) {
+            real.check(options);
+        }
+    }
+
+    /**
+     * Found by bench/shutdown-check.sh: a job resumed after a restart SUCCEEDED with 1336 of its 3000 texts, since
+     * every chunk the classifier refused while the model loaded had been read from the inputs and was dropped; the
+     * results after one refused mid-job no longer matched their inputs' lines either.
+     */
+    @Test
+    void chunksRefusedWhileTheModelLoadsAreSentAgainInOrder(@TempDir Path a, @TempDir Path b) throws Exception {
+        List<BulkInput> inputs = inputs(100);
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        FileBulkJobRepository whole = new FileBulkJobRepository(a);
+        String first = create(whole, inputs, BulkJob.queued("job-e", t, "upload:x", "jsonl", 100, OPTIONS));
+        assertThat(runUntilEnded(whole, first).status()).isEqualTo(BulkStatus.SUCCEEDED);
+        String[] expected = results(whole, first).split("\n");
+
+        FileBulkJobRepository repo = new FileBulkJobRepository(b);
+        String id = create(repo, inputs, BulkJob.queued("job-f", t, "upload:x", "jsonl", 100, OPTIONS));
+        // calls 1-3: nothing in flight yet (the model loading); 7-8: with chunks in flight
+        BulkJobs jobs = new BulkJobs(repo, new NotReadyAt(classifier, pool, Set.of(1, 2, 3, 7, 8)), pool,
+                PROPS, tagger, new SimpleMeterRegistry());
+        BulkJob ended = runUntilEnded(jobs, id);
+
+        assertThat(ended.status()).isEqualTo(BulkStatus.SUCCEEDED);
+        assertThat(ended.processed()).isEqualTo(100);
+        String[] got = results(repo, id).split("\n");
+        assertThat(got).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            JsonNode g = JSON.readTree(got[i]);
+            JsonNode w = JSON.readTree(expected[i]);
+            assertThat(g.get("id")).as("line %d", i + 1).isEqualTo(w.get("id"));
+            assertThat(g.get("labels")).as("line %d", i + 1).isEqualTo(w.get("labels"));
+        }
     }
 
     @Test
