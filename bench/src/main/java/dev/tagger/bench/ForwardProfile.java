@@ -89,7 +89,17 @@ public final class ForwardProfile {
             model.probabilities(batch);
         }
         double[] ms = new double[runs];
+        // -Dgap.ms=N idles N ms between runs, as a service does between requests: caches and clocks cool down.
+        long gap = Long.getLong("gap.ms", 0);
         for (int i = 0; i < runs; i++) {
+            if (gap > 0) {
+                try {
+                    Thread.sleep(gap);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             long t0 = System.nanoTime();
             model.probabilities(batch);
             ms[i] = (System.nanoTime() - t0) / 1e6;
