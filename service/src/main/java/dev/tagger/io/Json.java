@@ -7,6 +7,10 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
 /**
  * The one JSON mapper of the service. Files we write (bundles, cards, job records) and HTTP bodies use the same
  * settings; Spring's mapper bean is this instance, so a setting changed here changes both.
@@ -29,38 +33,41 @@ public final class Json {
     public record LimitExceeded(String words, long limit) {
     }
 
+    /**
+     * The parser's limits as the parser names them in its message (by their getters), what an input over each one
+     * does, and the limit's unit; the document length comes last, as the limit a message naming none of them hit.
+     */
+    private record Limit(String name, String words, String unit, ToLongFunction<StreamReadConstraints> value) {
+    }
+
+    private static final List<Limit> LIMITS = List.of(
+            new Limit("NestingDepth", "nests arrays and objects deeper than", " levels",
+                    StreamReadConstraints::getMaxNestingDepth),
+            new Limit("NumberLength", "has a number longer than", " characters",
+                    StreamReadConstraints::getMaxNumberLength),
+            new Limit("StringLength", "has a string longer than", " characters",
+                    StreamReadConstraints::getMaxStringLength),
+            new Limit("NameLength", "has a field name longer than", " characters",
+                    StreamReadConstraints::getMaxNameLength),
+            new Limit("TokenCount", "has more values than", "", StreamReadConstraints::getMaxTokenCount),
+            new Limit("", "is longer than", " characters", StreamReadConstraints::getMaxDocumentLength));
+
     /** The limit a parse failure hit, when it was one (nesting depth, number, string or name length). */
-    public static java.util.Optional<LimitExceeded> limitExceeded(Throwable failure) {
+    public static Optional<LimitExceeded> limitExceeded(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof StreamConstraintsException c) {
                 // The parser names the limit by its getter; its own sentence quotes the parser's API.
                 String m = c.getOriginalMessage() == null ? "" : c.getOriginalMessage();
                 StreamReadConstraints limits = MAPPER.tokenStreamFactory().streamReadConstraints();
-                if (m.contains("NestingDepth")) {
-                    return java.util.Optional.of(new LimitExceeded("nests arrays and objects deeper than the limit of "
-                            + limits.getMaxNestingDepth() + " levels", limits.getMaxNestingDepth()));
+                for (Limit l : LIMITS) {
+                    if (m.contains(l.name())) {
+                        long value = l.value().applyAsLong(limits);
+                        return Optional.of(new LimitExceeded(l.words() + " the limit of " + value + l.unit(), value));
+                    }
                 }
-                if (m.contains("NumberLength")) {
-                    return java.util.Optional.of(new LimitExceeded("has a number longer than the limit of "
-                            + limits.getMaxNumberLength() + " characters", limits.getMaxNumberLength()));
-                }
-                if (m.contains("StringLength")) {
-                    return java.util.Optional.of(new LimitExceeded("has a string longer than the limit of "
-                            + limits.getMaxStringLength() + " characters", limits.getMaxStringLength()));
-                }
-                if (m.contains("NameLength")) {
-                    return java.util.Optional.of(new LimitExceeded("has a field name longer than the limit of "
-                            + limits.getMaxNameLength() + " characters", limits.getMaxNameLength()));
-                }
-                if (m.contains("TokenCount")) {
-                    return java.util.Optional.of(new LimitExceeded("has more values than the limit of "
-                            + limits.getMaxTokenCount(), limits.getMaxTokenCount()));
-                }
-                return java.util.Optional.of(new LimitExceeded("is longer than the limit of "
-                        + limits.getMaxDocumentLength() + " characters", limits.getMaxDocumentLength()));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**
