@@ -1,16 +1,9 @@
 package dev.tagger.bulk;
 
-import dev.tagger.ServiceTestBase;
-import dev.tagger.config.BulkProperties;
-import dev.tagger.config.TaggerProperties;
-import dev.tagger.serving.Classifier;
-import dev.tagger.serving.PredictorPool;
 import dev.tagger.store.local.FileBulkJobRepository;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,17 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * written once there is room again, and the next job runs. Before, the runner thread died on the failed write of
  * the job's end: the job stayed RUNNING and every later job QUEUED until a restart.
  */
-class BulkFullDiskTest extends ServiceTestBase {
+class BulkFullDiskTest extends BulkRunnerTestBase {
 
-    @Autowired
-    Classifier classifier;
-    @Autowired
-    PredictorPool pool;
-    @Autowired
-    TaggerProperties tagger;
-
-    private static final BulkProperties PROPS = new BulkProperties(null, null, null, 8, 32, null, null, null);
-    private static final BulkOptions OPTIONS = new BulkOptions(null, 2, false, null, null, null, null);
     private static final String ENOSPC = "No space left on device";
 
     /** The file store, with a disk that fills at the first result chunk and refuses writes until {@link #room}. */
@@ -152,7 +136,7 @@ class BulkFullDiskTest extends ServiceTestBase {
             d.commit(BulkJob.queued(first, Instant.parse("2026-12-01T00:00:00Z"), "upload:x", "jsonl", 40, OPTIONS));
         }
         Path folder = dir.resolve("classify-jobs").resolve(first);
-        BulkJobs jobs = new BulkJobs(store, classifier, pool, PROPS, tagger, new SimpleMeterRegistry());
+        BulkJobs jobs = runner(store, classifier);
         jobs.start();
         try {
             BulkJob failed = await(jobs, first, j -> j.status().isFinal());

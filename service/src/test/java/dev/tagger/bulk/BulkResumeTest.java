@@ -1,17 +1,12 @@
 package dev.tagger.bulk;
 
-import dev.tagger.ServiceTestBase;
-import dev.tagger.config.BulkProperties;
-import dev.tagger.config.TaggerProperties;
 import dev.tagger.serving.Classifier;
 import dev.tagger.serving.PredictorPool;
 import dev.tagger.serving.ServiceUnavailableException;
 import dev.tagger.store.local.FileBulkJobRepository;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import java.io.InputStream;
@@ -34,17 +29,7 @@ import static org.assertj.core.api.Assertions.within;
  * resumes after its last complete line and ends with exactly the results of an uninterrupted run; one whose model
  * is no longer served fails with the reason. Real store, real runner, real model (the shared context's classifier).
  */
-class BulkResumeTest extends ServiceTestBase {
-
-    @Autowired
-    Classifier classifier;
-    @Autowired
-    PredictorPool pool;
-    @Autowired
-    TaggerProperties tagger;
-
-    private static final BulkProperties PROPS = new BulkProperties(null, null, null, 8, 32, null, null, null);
-    private static final BulkOptions OPTIONS = new BulkOptions(null, 2, false, null, null, null, null);
+class BulkResumeTest extends BulkRunnerTestBase {
 
     static List<BulkInput> inputs(int n) {
         List<BulkInput> out = new ArrayList<>();
@@ -66,7 +51,7 @@ class BulkResumeTest extends ServiceTestBase {
     }
 
     BulkJob runUntilEnded(FileBulkJobRepository repo, String id) throws Exception {
-        return runUntilEnded(new BulkJobs(repo, classifier, pool, PROPS, tagger, new SimpleMeterRegistry()), id);
+        return runUntilEnded(runner(repo, classifier), id);
     }
 
     static BulkJob runUntilEnded(BulkJobs jobs, String id) throws Exception {
@@ -191,8 +176,7 @@ class BulkResumeTest extends ServiceTestBase {
         FileBulkJobRepository repo = new FileBulkJobRepository(b);
         String id = create(repo, inputs, BulkJob.queued("job-f", t, "upload:x", "jsonl", 100, OPTIONS));
         // calls 1-3: nothing in flight yet (the model loading); 7-8: with chunks in flight
-        BulkJobs jobs = new BulkJobs(repo, new NotReadyAt(classifier, pool, Set.of(1, 2, 3, 7, 8)), pool,
-                PROPS, tagger, new SimpleMeterRegistry());
+        BulkJobs jobs = runner(repo, new NotReadyAt(classifier, pool, Set.of(1, 2, 3, 7, 8)));
         BulkJob ended = runUntilEnded(jobs, id);
 
         assertThat(ended.status()).isEqualTo(BulkStatus.SUCCEEDED);
