@@ -1,5 +1,7 @@
 package dev.tagger.bench;
 
+import dev.tagger.engine.CpuFeatures;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +22,16 @@ import java.util.TreeSet;
  */
 record CpuInfo(String model, int logical, int cores, List<String> features) {
 
-    /** The SIMD and matrix extensions fp32 and int8 inference kernels dispatch on. */
-    static final Set<String> FEATURES = Set.of("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8");
+    /**
+     * The SIMD and matrix extensions fp32 and int8 inference kernels dispatch on: the service's own list, the one a
+     * model card records for the machine that measured it, so a run's header and a card compare word for word.
+     */
+    static final Set<String> FEATURES = CpuFeatures.KERNEL_FLAGS;
 
     static CpuInfo parse(String cpuinfo) {
         String model = null;
         int logical = 0;
         Set<String> cores = new HashSet<>();
-        Set<String> features = new TreeSet<>();
         String physical = "";
         for (String line : cpuinfo.split("\n")) {
             int colon = line.indexOf(':');
@@ -44,19 +48,12 @@ record CpuInfo(String model, int logical, int cores, List<String> features) {
                 case "model name" -> model = model == null ? value : model;
                 case "physical id" -> physical = value;
                 case "core id" -> cores.add(physical + "/" + value);
-                case "flags", "Features" -> {
-                    for (String flag : value.split("\\s+")) {
-                        if (FEATURES.contains(flag)) {
-                            features.add(flag);
-                        }
-                    }
-                }
                 default -> {
                 }
             }
         }
         return new CpuInfo(model == null || model.isEmpty() ? "unknown" : model, logical, cores.size(),
-                List.copyOf(features));
+                CpuFeatures.kernelFlags(cpuinfo));
     }
 
     /** One header line: model, counts and features, with the CPUs this process may use. */

@@ -22,11 +22,11 @@ class CpuInfoTest {
     void anAvx512VnniMachineListsItsFeaturesAsSortUniqDoes() throws Exception {
         CpuInfo cpu = CpuInfo.parse(sample("cpuinfo-avx512-vnni.txt"));
 
-        // avx512vl, avx512_bf16 and the like are not among the features; both processors are SMT threads of core 0
+        // avx512vl, avx512_bf16 and the like are not among the features (avx512bw is: fbgemm's AVX-512 kernels need it); both processors are SMT threads of core 0
         assertThat(cpu).isEqualTo(new CpuInfo("AMD EPYC 9R45 96-Core Processor", 2, 1,
-                List.of("avx2", "avx512_vnni", "avx512f", "avx_vnni")));
+                List.of("avx2", "avx512_vnni", "avx512bw", "avx512f", "avx_vnni")));
         assertThat(cpu.describe(2)).isEqualTo("AMD EPYC 9R45 96-Core Processor, 2 logical CPUs on 1 core, 2 available "
-                + "to the benchmark; features: avx2 avx512_vnni avx512f avx_vnni");
+                + "to the benchmark; features: avx2 avx512_vnni avx512bw avx512f avx_vnni");
     }
 
     @Test
@@ -58,7 +58,7 @@ class CpuInfoTest {
 
         assertThat(cpu).isEqualTo(new CpuInfo("unknown", 2, 0, List.of()));
         assertThat(cpu.describe(1)).isEqualTo("unknown, 2 logical CPUs, 1 available to the benchmark; features: none of "
-                + "amx_int8 avx2 avx512_vnni avx512f avx_vnni");
+                + "amx_int8 avx2 avx512_vnni avx512bw avx512f avx_vnni");
     }
 
     @Test
@@ -68,7 +68,7 @@ class CpuInfoTest {
 
         assertThat(run(file)).isEqualTo("- cpu: AMD EPYC 9R45 96-Core Processor, 2 logical CPUs on 1 core, "
                 + Runtime.getRuntime().availableProcessors() + " available to the benchmark; features: avx2 avx512_vnni "
-                + "avx512f avx_vnni\n");
+                + "avx512bw avx512f avx_vnni\n");
         assertThat(run(dir.resolve("absent"))).startsWith("- cpu: unknown (no ");
     }
 
