@@ -21,51 +21,14 @@ import signal
 import sys
 import threading
 import time
-import http.client
-import urllib.parse
+
+from bench_http import Client
 
 FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 TEMP_INFIX = ".tmp-"  # io/AtomicFiles.TEMP_INFIX: hidden temporaries are ".NAME.tmp-UUID"
 
 
 # ------------------------------------------------------------------------------------------------ HTTP
-class Client:
-    """One keep-alive connection: a poll every 20 ms must not pay for a TCP handshake and a curl process."""
-
-    def __init__(self, url, timeout=60):
-        u = urllib.parse.urlparse(url)
-        self.host, self.port, self.timeout = u.hostname, u.port, timeout
-        self.conn = None
-
-    def call(self, method, path, body=None, headers=None):
-        """(status, parsed JSON or None, content type, raw bytes); (0, None, '', b'') when the service is gone."""
-        for attempt in (1, 2):
-            try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-                self.conn.request(method, path, body=body, headers=headers or {})
-                r = self.conn.getresponse()
-                raw = r.read()
-                ctype = r.getheader("Content-Type") or ""
-                try:
-                    parsed = json.loads(raw) if raw else None
-                except ValueError:
-                    parsed = None
-                return r.status, parsed, ctype, raw
-            except (OSError, http.client.HTTPException):
-                # a connection the server closed between two calls is retried once on a fresh one
-                self.conn = None
-                if attempt == 2:
-                    return 0, None, "", b""
-        return 0, None, "", b""
-
-    def get(self, path):
-        return self.call("GET", path)
-
-    def post_json(self, path, obj):
-        return self.call("POST", path, json.dumps(obj).encode(), {"Content-Type": "application/json"})
-
-
 def problem_json(status, ctype):
     return "application/problem+json" in ctype
 

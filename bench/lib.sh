@@ -7,7 +7,8 @@
 #   SERVICE_JAVA_OPTS  an array of further JVM options (default none)
 #   LOG_NAME        the tag of log lines on stderr (default the script's name)
 #
-# and sets SERVICE_PID, PORT and URL (start_service), STOP_SECONDS and STOP_STATUS (stop_service).
+# and sets SERVICE_PID, PORT and URL (start_service), STOP_SECONDS and STOP_STATUS (stop_service), RUN, START_DATE,
+# START_LOAD and T_START (new_run), JAR (build_jar).
 # shellcheck shell=bash
 
 SERVICE_PID=""
@@ -18,6 +19,31 @@ STOP_STATUS=""
 
 log() {
   echo "[${LOG_NAME:-$(basename "$0" .sh)}] $(date -u +%H:%M:%S) $*" >&2
+}
+
+# new_run NAME: a results folder target/NAME/run-<UTC time> (its absolute path in RUN) and the run's start for the
+# report's header: START_DATE, START_LOAD (the three load averages) and T_START (bash's SECONDS).
+new_run() {
+  RUN="target/$1/run-$(date -u +%Y%m%d-%H%M%S)"
+  mkdir -p "$RUN"
+  RUN="$(cd "$RUN" && pwd)"
+  START_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
+  START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
+  T_START=$SECONDS
+}
+
+# build_jar SKIP: builds the service's executable jar (offline) unless SKIP is 1, then sets JAR to it; exits 2
+# when there is none.
+build_jar() {
+  if [[ ${1:-0} != 1 ]]; then
+    log "building (./mvnw -B -ntp -o -q -pl service -am package -DskipTests)"
+    ./mvnw -B -ntp -o -q -pl service -am package -DskipTests
+  fi
+  JAR="$(ls service/target/tagger-*-exec.jar 2>/dev/null | head -1 || true)"
+  if [[ -z "$JAR" ]]; then
+    echo "$(basename "$0" .sh): no service/target/tagger-*-exec.jar (run without --skip-build)" >&2
+    exit 2
+  fi
 }
 
 # A port nothing listens on now: the kernel's choice for a socket bound to port 0.

@@ -11,7 +11,6 @@
   after    after the restart on the same store: the checks' rows (markdown) and exit 1 when one fails
 """
 import argparse
-import http.client
 import json
 import os
 import random
@@ -20,46 +19,25 @@ import threading
 import time
 import urllib.parse
 
+from bench_http import Client
+
 FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
-
-
-class Client:
-    """One keep-alive connection to the service."""
-
-    def __init__(self, url, timeout=30):
-        u = urllib.parse.urlparse(url)
-        self.host, self.port, self.timeout = u.hostname, u.port, timeout
-        self.conn = None
-
-    def call(self, method, path, body=None, headers=None):
-        """(status, parsed JSON or None); (0, None) when the service does not answer."""
-        for _ in (1, 2):
-            try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-                self.conn.request(method, path, body=body, headers=headers or {})
-                r = self.conn.getresponse()
-                raw = r.read()
-                try:
-                    return r.status, json.loads(raw) if raw else None
-                except ValueError:
-                    return r.status, None
-            except (OSError, http.client.HTTPException):
-                if self.conn is not None:
-                    self.conn.close()
-                self.conn = None
-        return 0, None
-
-    def get(self, path):
-        return self.call("GET", path)
-
-    def post_json(self, path, obj):
-        return self.call("POST", path, json.dumps(obj).encode(), {"Content-Type": "application/json"})
 
 
 def rows_of(tsv):
     with open(tsv, encoding="utf-8") as f:
         return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def settle(c, path, seconds):
+    """The job's status when first read, and the job once it has ended (or as it is after seconds)."""
+    job = c.get(path)[1]
+    first = (job or {}).get("status")
+    deadline = time.time() + seconds
+    while job and job["status"] not in FINAL and time.time() < deadline:
+        time.sleep(1)
+        job = c.get(path)[1]
+    return first, job
 
 
 def wait_for(what, seconds, probe, every=0.2):
@@ -75,7 +53,7 @@ def wait_for(what, seconds, probe, every=0.2):
 
 # ------------------------------------------------------------------------------------------------------- arm
 def arm(a):
-    c = Client(a.url)
+    c = Client(a.url, timeout=30)
     names = [x.strip() for x in open(a.labels_txt, encoding="utf-8")]
     rows = rows_of(a.train_tsv)
     random.seed(11)
@@ -83,7 +61,7 @@ def arm(a):
     ex = [{"text": r[0], "labels": [names[int(i)] for i in r[1].split(",")]} for r in rows[: a.examples]]
     body = {"name": "shutdown-check", "training_data": {"examples": ex}, "validation_data": {"split": 0.2},
             "parameters": {"train": "all", "epochs": a.epochs, "batch_size": 16, "max_tokens": 64}}
-    st, job = c.post_json("/train-jobs", body)
+    st, job = c.post_json("/train-jobs", body)[:2]
     if st != 202:
         raise SystemExit("shutdown-check: POST /train-jobs answered %d: %s" % (st, job))
     train = job["id"]
@@ -96,10 +74,10 @@ def arm(a):
 
     # The bulk job reads a stored dataset of dev-like texts (labels are not needed for classification).
     lines = "\n".join(json.dumps({"text": r[0], "labels": []}) for r in rows[a.examples: a.examples + a.bulk_texts])
-    st, ds = c.call("POST", "/datasets?name=shutdown-bulk", lines.encode(), {"Content-Type": "application/jsonl"})
+    st, ds = c.call("POST", "/datasets?name=shutdown-bulk", lines.encode(), {"Content-Type": "application/jsonl"})[:2]
     if st != 201:
         raise SystemExit("shutdown-check: POST /datasets answered %d: %s" % (st, ds))
-    st, bj = c.post_json("/classify-jobs", {"dataset_id": ds["id"]})
+    st, bj = c.post_json("/classify-jobs", {"dataset_id": ds["id"]})[:2]
     if st != 202:
         raise SystemExit("shutdown-check: POST /classify-jobs answered %d: %s" % (st, bj))
     bulk = bj["id"]
@@ -203,9 +181,9 @@ def streams(a):
 
 # ----------------------------------------------------------------------------------------------------- phase
 def phase(a):
-    c = Client(a.url)
-    _, j = c.get("/train-jobs/" + a.train)
-    _, b = c.get("/classify-jobs/" + a.bulk)
+    c = Client(a.url, timeout=30)
+    j = c.get("/train-jobs/" + a.train)[1]
+    b = c.get("/classify-jobs/" + a.bulk)[1]
     print(json.dumps({"train_status": (j or {}).get("status"), "train_phase": ((j or {}).get("progress") or {}).get(
         "phase"), "train_step": ((j or {}).get("progress") or {}).get("step"), "bulk_status": (b or {}).get("status"),
         "bulk_processed": (b or {}).get("processed")}))
@@ -275,14 +253,9 @@ def after(a):
         row("%s's event streams (%d) end, not hang" % (label, len(mine)), measured,
             "every one completed (chunked end) before the process exits", ok)
 
-    c = Client(a.url)
+    c = Client(a.url, timeout=30)
     # the training job: resumable (queued or running again) or FAILED saying it was a shutdown, never left RUNNING
-    _, j = c.get("/train-jobs/" + armed["train"])
-    first = (j or {}).get("status")
-    deadline = time.time() + a.resume_wait
-    while j and j["status"] not in FINAL and time.time() < deadline:
-        time.sleep(1)
-        _, j = c.get("/train-jobs/" + armed["train"])
+    first, j = settle(c, "/train-jobs/" + armed["train"], a.resume_wait)
     status, err = (j or {}).get("status"), (j or {}).get("error") or ""
     resumable = first in ("QUEUED", "RUNNING") and status in FINAL
     ok = (status == "FAILED" and "shutdown" in err.lower()) or resumable
@@ -295,14 +268,9 @@ def after(a):
         % a.resume_wait, ok)
 
     # the bulk job: by design it resumes after its last complete result line
-    _, b = c.get("/classify-jobs/" + armed["bulk"])
-    bfirst = (b or {}).get("status")
-    deadline = time.time() + a.resume_wait
-    while b and b["status"] not in FINAL and time.time() < deadline:
-        time.sleep(1)
-        _, b = c.get("/classify-jobs/" + armed["bulk"])
+    bfirst, b = settle(c, "/classify-jobs/" + armed["bulk"], a.resume_wait)
     bstatus, berr = (b or {}).get("status"), (b or {}).get("error") or ""
-    rst, _ = c.get("/classify-jobs/%s/results" % armed["bulk"]) if bstatus == "SUCCEEDED" else (None, None)
+    rst = c.get("/classify-jobs/%s/results" % armed["bulk"])[0] if bstatus == "SUCCEEDED" else None
     ok = ((bstatus == "SUCCEEDED" and b.get("processed") == b.get("total"))
           or (bstatus == "FAILED" and "shutdown" in berr.lower()))
     row("the bulk job after the restart",
@@ -312,7 +280,7 @@ def after(a):
             (' "%s"' % berr) if berr else ""),
         "resumed to SUCCEEDED with every text (within %d s), or FAILED naming the shutdown" % a.resume_wait, ok)
 
-    st, _ = c.post_json("/classify", {"texts": ["Thank you so much!"]})
+    st = c.post_json("/classify", {"texts": ["Thank you so much!"]})[0]
     row("/classify after the restart", str(st), "200", st == 200)
 
     errors = [x.rstrip() for x in open(a.shutdown_log, encoding="utf-8", errors="replace") if " ERROR " in x]

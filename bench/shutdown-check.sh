@@ -88,22 +88,8 @@ if [[ ! $GRACE =~ ^[0-9]+$ || ! $SPRING =~ ^[0-9]+$ ]]; then
   exit 2
 fi
 
-RUN="target/shutdown-check/run-$(date -u +%Y%m%d-%H%M%S)"
-mkdir -p "$RUN"
-RUN="$(cd "$RUN" && pwd)"
-START_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
-START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
-T_START=$SECONDS
-
-if [[ $SKIP_BUILD == 0 ]]; then
-  log "building (./mvnw -B -ntp -o -q -pl service -am package -DskipTests)"
-  ./mvnw -B -ntp -o -q -pl service -am package -DskipTests
-fi
-JAR="$(ls service/target/tagger-*-exec.jar 2>/dev/null | head -1 || true)"
-if [[ -z "$JAR" ]]; then
-  echo "shutdown-check: no service/target/tagger-*-exec.jar (run without --skip-build)" >&2
-  exit 2
-fi
+new_run shutdown-check
+build_jar "$SKIP_BUILD"
 HELPER=(python3 "$ROOT/bench/shutdown-check.py")
 STREAMS_PID=""
 cleanup() {
