@@ -77,15 +77,25 @@ class BulkResumeTest extends BulkRunnerTestBase {
         }
     }
 
+    /** A job that ran whole on a store of its own, and its results: what an interrupted run must end up with. */
+    private record Uninterrupted(BulkJob job, String results) {
+    }
+
+    private Uninterrupted uninterrupted(Path dir, List<BulkInput> inputs, String jobId, Instant t) throws Exception {
+        FileBulkJobRepository repo = new FileBulkJobRepository(dir);
+        String id = create(repo, inputs, BulkJob.queued(jobId, t, "upload:x", "jsonl", inputs.size(), OPTIONS));
+        BulkJob done = runUntilEnded(repo, id);
+        assertThat(done.status()).isEqualTo(BulkStatus.SUCCEEDED);
+        return new Uninterrupted(done, results(repo, id));
+    }
+
     @Test
     void aRunningJobResumesAfterItsLastCompleteResultLine(@TempDir Path a, @TempDir Path b) throws Exception {
         List<BulkInput> inputs = inputs(100);
         Instant t = Instant.parse("2026-12-01T00:00:00Z");
-        FileBulkJobRepository whole = new FileBulkJobRepository(a);
-        String first = create(whole, inputs, BulkJob.queued("job-a", t, "upload:x", "jsonl", 100, OPTIONS));
-        BulkJob done = runUntilEnded(whole, first);
-        assertThat(done.status()).isEqualTo(BulkStatus.SUCCEEDED);
-        String expected = results(whole, first);
+        Uninterrupted reference = uninterrupted(a, inputs, "job-a", t);
+        BulkJob done = reference.job();
+        String expected = reference.results();
         assertThat(expected.split("\n")).hasSize(100);
 
         // The same job as a crash left it: RUNNING, 37 durable lines and half of the 38th.
@@ -168,10 +178,7 @@ class BulkResumeTest extends BulkRunnerTestBase {
     void chunksRefusedWhileTheModelLoadsAreSentAgainInOrder(@TempDir Path a, @TempDir Path b) throws Exception {
         List<BulkInput> inputs = inputs(100);
         Instant t = Instant.parse("2026-12-01T00:00:00Z");
-        FileBulkJobRepository whole = new FileBulkJobRepository(a);
-        String first = create(whole, inputs, BulkJob.queued("job-e", t, "upload:x", "jsonl", 100, OPTIONS));
-        assertThat(runUntilEnded(whole, first).status()).isEqualTo(BulkStatus.SUCCEEDED);
-        String[] expected = results(whole, first).split("\n");
+        String[] expected = uninterrupted(a, inputs, "job-e", t).results().split("\n");
 
         FileBulkJobRepository repo = new FileBulkJobRepository(b);
         String id = create(repo, inputs, BulkJob.queued("job-f", t, "upload:x", "jsonl", 100, OPTIONS));
