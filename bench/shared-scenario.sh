@@ -81,7 +81,10 @@ log "PostgreSQL on $PGPORT, S3Proxy on $S3PORT"
 SHARED=(--tagger.store.mode=shared "--tagger.shared.jdbc-url=jdbc:postgresql://127.0.0.1:$PGPORT/tagger"
   --tagger.shared.username=tagger "--tagger.shared.s3.endpoint=http://127.0.0.1:$S3PORT"
   --tagger.shared.s3.access-key=scenario --tagger.shared.s3.secret-key=scenario-secret
-  --tagger.shared.lease=6s --tagger.shared.poll-interval=1s --server.address=127.0.0.1)
+  --tagger.shared.lease=6s --tagger.shared.poll-interval=1s --server.address=127.0.0.1
+  # check 4 queues 20 jobs at once; the default queue (16 waiting) answers 429 to the rest whenever the trainers have
+  # not claimed four before the last submission, which depends on the machine's speed
+  --tagger.training.queue-capacity=32)
 declare -A PORT PID
 start_replica() {  # name roles
   local name="$1" roles="$2"

@@ -99,8 +99,8 @@ public class JobRunner implements SmartLifecycle {
             long waiting = jobs.count(JobStatus.QUEUED);
             if (waiting >= capacity) {
                 throw new ServiceUnavailableException(ServiceUnavailableException.Reason.OVERLOADED,
-                        "the training queue holds " + waiting + " waiting job(s), its capacity; retry when one has "
-                                + "started", 60);
+                        "the training queue holds " + waiting + " waiting job(s), its capacity "
+                                + "(tagger.training.queue-capacity); retry when one has started", 60);
             }
             job = TrainJob.queued(TrainJob.newId(clock.instant()), clock.instant(), plan.spec());
             jobs.create(job, plan.examples());
