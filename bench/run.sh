@@ -33,6 +33,8 @@ START_TIMEOUT=180
 PORT=""
 OUT=""
 SERVICE_ARGS=()
+JAVA_OPTS_SERVICE=()
+HTTP_CLIENT=plain
 
 usage() {
   cat <<EOF
@@ -54,6 +56,9 @@ usage: bench/run.sh [options]
   --overload-queue N       tagger.batching.queue-capacity of the overload service (default $OVERLOAD_QUEUE)
   --overload-backoff-ms N  pause of a client after a 429 (default $OVERLOAD_BACKOFF_MS: retry at once)
   --service-arg ARG        extra argument for the service, repeatable (e.g. --service-arg --tagger.workers=2)
+  --java-opt OPT           JVM option for the service, repeatable (e.g. --java-opt -Xmx512m; default: none)
+  --http-client NAME       how the load client sends requests: plain (a keep-alive socket per client, default)
+                           or jdk (java.net.http.HttpClient, which adds its own thread hand-offs to every request)
   --skip-build             use the service jar and bench classes already in service/target/ and bench/target/
   --port N                 loopback port for the service (default: a free one)
   --start-timeout N        seconds the service may take to become ready (default $START_TIMEOUT)
@@ -85,6 +90,8 @@ while [[ $# -gt 0 ]]; do
     --overload-queue) need "$@"; OVERLOAD_QUEUE="$2"; shift 2 ;;
     --overload-backoff-ms) need "$@"; OVERLOAD_BACKOFF_MS="$2"; shift 2 ;;
     --service-arg) need "$@"; SERVICE_ARGS+=("$2"); shift 2 ;;
+    --java-opt) need "$@"; JAVA_OPTS_SERVICE+=("$2"); shift 2 ;;
+    --http-client) need "$@"; HTTP_CLIENT="$2"; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --port) need "$@"; PORT="$2"; shift 2 ;;
     --start-timeout) need "$@"; START_TIMEOUT="$2"; shift 2 ;;
@@ -190,7 +197,8 @@ trap 'exit 130' INT TERM
 start_service() {
   local logfile="$1"
   shift
-  java -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 "$@" >"$logfile" 2>&1 &
+  java "${JAVA_OPTS_SERVICE[@]}" -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 "$@" \
+    >"$logfile" 2>&1 &
   SERVICE_PID=$!
   local deadline=$((SECONDS + START_TIMEOUT))
   until curl -fsS -o /dev/null "$URL/actuator/health/readiness" 2>/dev/null; do
@@ -230,7 +238,8 @@ done
 
 log "load levels $LEVELS (${LEVEL_SECONDS}s each) and the correctness sample"
 bench_java load "${COMMON[@]}" --url "$URL" --pid "$SERVICE_PID" --levels "$LEVELS" --seconds "$LEVEL_SECONDS" \
-  --level-warmup-ms "$LEVEL_WARMUP_MS" --warmup-seconds "$WARMUP_SECONDS" --out "$RUN/load.json"
+  --level-warmup-ms "$LEVEL_WARMUP_MS" --warmup-seconds "$WARMUP_SECONDS" --http-client "$HTTP_CLIENT" \
+  --out "$RUN/load.json"
 if awk -v s="$BULK_SECONDS" 'BEGIN { exit !(s > 0) }'; then
   log "bulk: a bulk job over the dev file alone, then /classify at c=4 alone and beside a bulk job (${BULK_SECONDS}s each)"
   bench_java bulk --dev "$DEV" --url "$URL" --ort-int8 "$RUN/ort-int8.json" --seconds "$BULK_SECONDS" \
@@ -244,7 +253,7 @@ if awk -v s="$OVERLOAD_SECONDS" 'BEGIN { exit !(s > 0) }'; then
   start_service "$RUN/service-overload.log" "${SERVICE_ARGS[@]}" --tagger.batching.queue-capacity="$OVERLOAD_QUEUE"
   bench_java overload --dev "$DEV" --url "$URL" --pid "$SERVICE_PID" --clients "$OVERLOAD_CLIENTS" \
     --seconds "$OVERLOAD_SECONDS" --queue-capacity "$OVERLOAD_QUEUE" --backoff-ms "$OVERLOAD_BACKOFF_MS" \
-    --out "$RUN/overload.json"
+    --http-client "$HTTP_CLIENT" --out "$RUN/overload.json"
   stop_service
   OVERLOAD_ARGS=(--overload "$RUN/overload.json")
 fi
@@ -259,7 +268,8 @@ REPORT_STATUS=0
   bench_java cpu || REPORT_STATUS=$?
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- command: \`$COMMAND\`"
-  echo "- service: \`java -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
+  echo "- load client: $HTTP_CLIENT HTTP/1.1 keep-alive connections, one per concurrent client, on the same cores"
+  echo "- service: \`java${JAVA_OPTS_SERVICE[*]:+ ${JAVA_OPTS_SERVICE[*]}} -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
   echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${WARMUP_SECONDS} s of unmeasured load at c=16 and a ${LEVEL_WARMUP_MS} ms ramp-up each; ONNX Runtime ${ORT_SECONDS}s per configuration and export"
   echo
   bench_java report --ort "$RUN/ort-fp32.json" --ort-int8 "$RUN/ort-int8.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \

@@ -22,10 +22,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load generator: N closed-loop clients on a fixed thread pool, each sending one text per
- * POST /classify with {@link HttpClient} and waiting for the answer before sending the next.
- * Every request's latency is recorded; statuses are counted.
+ * POST /classify and waiting for the answer before sending the next: by default over a keep-alive
+ * socket of its own ({@link PlainHttp}), or with the JDK's {@link HttpClient}. Every request's
+ * latency is recorded; statuses are counted.
  */
 final class LoadClient {
+
+    /** How /classify requests travel: a blocking keep-alive socket per client, or the JDK's HttpClient. */
+    enum Transport {
+        PLAIN, JDK;
+
+        static Transport of(String name) {
+            return switch (name) {
+                case "plain" -> PLAIN;
+                case "jdk" -> JDK;
+                default -> throw new IllegalArgumentException("--http-client is plain or jdk, not " + name);
+            };
+        }
+    }
 
     /** The next text index to send, or -1 when there is nothing left. */
     interface Next {
@@ -61,7 +75,14 @@ final class LoadClient {
     private final byte[][] bodies;
     private final List<String> labels;
 
+    private final Transport transport;
+
     LoadClient(String url, List<String> texts, List<String> labels) {
+        this(url, texts, labels, Transport.PLAIN);
+    }
+
+    LoadClient(String url, List<String> texts, List<String> labels, Transport transport) {
+        this.transport = transport;
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.classify = base.resolve("classify");
         this.labels = labels;
@@ -137,45 +158,65 @@ final class LoadClient {
     private Local loop(Next next, long from, long until, long backoffMs, Sink sink, boolean countLate)
             throws InterruptedException {
         Local l = new Local();
-        while (System.nanoTime() < until) {
-            int i = next.next();
-            if (i < 0) {
-                break;
-            }
-            HttpRequest req = HttpRequest.newBuilder(classify).timeout(REQUEST_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build();
-            long t0 = System.nanoTime();
-            int status;
-            HttpResponse<byte[]> r = null;
-            try {
-                r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                status = r.statusCode();
-            } catch (IOException e) {
-                status = -1;
-            }
-            long t1 = System.nanoTime();
-            boolean counted = countLate ? t0 >= from && t0 < until : t1 >= from && t1 <= until;
-            if (counted) {
-                l.statuses.merge(status < 0 ? "io" : Integer.toString(status), 1L, Long::sum);
-                if (status == 200) {
-                    l.ok.add(t1 - t0);
-                    for (int k = 0; k < TIMING_HEADERS.length; k++) {
-                        l.server[k] += r.headers().firstValue(TIMING_HEADERS[k]).map(Double::parseDouble).orElse(0.0);
-                    }
-                } else if (status == 429) {
-                    l.rejected.add(t1 - t0);
+        try (PlainHttp conn = transport == Transport.PLAIN
+                ? new PlainHttp(base, (int) REQUEST_TIMEOUT.toMillis()) : null) {
+            while (System.nanoTime() < until) {
+                int i = next.next();
+                if (i < 0) {
+                    break;
                 }
-            }
-            if (status == 200 && sink != null) {
-                sink.accept(i, r.body());
-            } else if (status == 429 && backoffMs > 0) {
-                Thread.sleep(backoffMs);
-            } else if (status < 0) {
-                Thread.sleep(10);
+                long t0 = System.nanoTime();
+                Answer r = send(conn, bodies[i]);
+                long t1 = System.nanoTime();
+                int status = r == null ? -1 : r.status();
+                boolean counted = countLate ? t0 >= from && t0 < until : t1 >= from && t1 <= until;
+                if (counted) {
+                    l.statuses.merge(status < 0 ? "io" : Integer.toString(status), 1L, Long::sum);
+                    if (status == 200) {
+                        l.ok.add(t1 - t0);
+                        for (int k = 0; k < TIMING_HEADERS.length; k++) {
+                            String v = r.header(TIMING_HEADERS[k]);
+                            l.server[k] += v == null ? 0.0 : Double.parseDouble(v);
+                        }
+                    } else if (status == 429) {
+                        l.rejected.add(t1 - t0);
+                    }
+                }
+                if (status == 200 && sink != null) {
+                    sink.accept(i, r.body());
+                } else if (status == 429 && backoffMs > 0) {
+                    Thread.sleep(backoffMs);
+                } else if (status < 0) {
+                    Thread.sleep(10);
+                }
             }
         }
         return l;
+    }
+
+    /** An answer from either transport; header names lower-case. */
+    private record Answer(int status, java.util.function.Function<String, String> headers, byte[] body) {
+
+        String header(String name) {
+            return headers.apply(name);
+        }
+    }
+
+    /** One POST /classify; null on a transport error. */
+    private Answer send(PlainHttp conn, byte[] body) throws InterruptedException {
+        try {
+            if (conn != null) {
+                PlainHttp.Response r = conn.post(classify.getRawPath(), "application/json", body);
+                return new Answer(r.status(), r::header, r.body());
+            }
+            HttpRequest req = HttpRequest.newBuilder(classify).timeout(REQUEST_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(r.statusCode(), name -> r.headers().firstValue(name).orElse(null), r.body());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** A closed loop that cycles through all texts in file order, starting at the first. */
@@ -240,12 +281,13 @@ final class LoadClient {
 
     /**
      * {@code load --url U --pid P --dev FILE --out FILE [--levels 1,4,16,64] [--seconds S]
-     * [--level-warmup-ms 1000] [--warmup 32] [--warmup-seconds 60] [--sample 200]}
+     * [--level-warmup-ms 1000] [--warmup 32] [--warmup-seconds 60] [--sample 200] [--http-client plain|jdk]}
      */
     static void loadCommand(BenchArgs a) throws Exception {
         List<String> texts = DevTexts.read(Path.of(a.string("dev")));
         BundleFiles bundle = BundleFiles.load(a.string("bundle", BundleFiles.DEFAULT));
-        LoadClient client = new LoadClient(a.string("url"), texts, bundle.labels());
+        LoadClient client = new LoadClient(a.string("url"), texts, bundle.labels(),
+                Transport.of(a.string("http-client", "plain")));
         String pid = a.string("pid");
         double seconds = a.number("seconds", 30);
         long levelWarm = (long) (a.number("level-warmup-ms", 1000) * 1e6);
@@ -313,13 +355,14 @@ final class LoadClient {
 
     /**
      * {@code overload --url U --pid P --dev FILE --out FILE [--clients 128] [--seconds 10]
-     * [--queue-capacity N] [--backoff-ms 0]}: far more clients than the queue admits; a client that
+     * [--queue-capacity N] [--backoff-ms 0] [--http-client plain|jdk]}: far more clients than the queue admits; a client that
      * gets 429 sends its next request after {@code backoff-ms} (0: at once, the harshest case).
      */
     static void overloadCommand(BenchArgs a) throws Exception {
         List<String> texts = DevTexts.read(Path.of(a.string("dev")));
         BundleFiles bundle = BundleFiles.load(a.string("bundle", BundleFiles.DEFAULT));
-        LoadClient client = new LoadClient(a.string("url"), texts, bundle.labels());
+        LoadClient client = new LoadClient(a.string("url"), texts, bundle.labels(),
+                Transport.of(a.string("http-client", "plain")));
         String pid = a.string("pid");
         int clients = a.integer("clients", 128);
         double seconds = a.number("seconds", 10);

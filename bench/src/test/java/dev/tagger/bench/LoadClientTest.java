@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,9 +79,10 @@ class LoadClientTest {
         ex.close();
     }
 
-    @Test
-    void eachTextOnceCountsStatusesTimingsAndHandsEveryAnswerToTheSink() throws Exception {
-        LoadClient client = new LoadClient(url, TEXTS, LABELS);
+    @ParameterizedTest
+    @EnumSource(LoadClient.Transport.class)
+    void eachTextOnceCountsStatusesTimingsAndHandsEveryAnswerToTheSink(LoadClient.Transport transport) throws Exception {
+        LoadClient client = new LoadClient(url, TEXTS, LABELS, transport);
         Map<Integer, float[]> answers = new ConcurrentHashMap<>();
 
         LoadClient.Outcome o = client.closedLoop(3, LoadClient.once(List.of(0, 1, 2, 3, 4)), 0, Long.MAX_VALUE, 0,
@@ -124,9 +127,10 @@ class LoadClientTest {
         assertThat(client.get("actuator/health/readiness")).isEqualTo(-1);
     }
 
-    @Test
-    void transportErrorsAreCountedAsIo() throws Exception {
-        LoadClient client = new LoadClient(url, TEXTS, LABELS);
+    @ParameterizedTest
+    @EnumSource(LoadClient.Transport.class)
+    void transportErrorsAreCountedAsIo(LoadClient.Transport transport) throws Exception {
+        LoadClient client = new LoadClient(url, TEXTS, LABELS, transport);
         server.stop(0);
 
         LoadClient.Outcome o = client.closedLoop(1, LoadClient.once(List.of(0, 2)), 0, Long.MAX_VALUE, 0, null);

@@ -22,6 +22,21 @@ public final class CpuFeatures {
     private CpuFeatures() {
     }
 
+    /**
+     * Whether fbgemm's int8 GEMM on this CPU adds pairs of u8 x s8 products in 16-bit registers with saturation: on
+     * x86 with AVX2 (and AVX-512 without VNNI) it does, so two large products overflow and the result is clipped. PyTorch's
+     * answer, and ours, is to quantize activations to 7 bits there ({@code reduce_range}). VNNI sums in 32 bits; without
+     * AVX2 fbgemm is not used; ARM runs QNNPACK, which ignores the setting.
+     */
+    public static boolean int8PairsSaturate(List<String> kernelFlags) {
+        return kernelFlags.contains("avx2") && !kernelFlags.contains("avx512_vnni");
+    }
+
+    /** {@link #int8PairsSaturate(List)} for this machine. */
+    public static boolean int8PairsSaturate() {
+        return int8PairsSaturate(kernelFlags());
+    }
+
     /** This machine's {@link #KERNEL_FLAGS}, sorted; empty when /proc/cpuinfo cannot be read (not Linux). */
     public static List<String> kernelFlags() {
         try {

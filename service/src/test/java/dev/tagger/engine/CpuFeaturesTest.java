@@ -25,4 +25,14 @@ class CpuFeaturesTest {
         assertThat(CpuFeatures.kernelFlags("processor : 0\nFeatures : fp asimd evtstrm\n")).isEmpty();
         assertThat(CpuFeatures.kernelFlags("")).isEmpty();
     }
+
+    @Test
+    void int8ActivationsNeedTheReducedRangeOnlyWhereAvx2KernelsSumPairsIn16Bits() {
+        assertThat(CpuFeatures.int8PairsSaturate(java.util.List.of("avx2"))).isTrue();
+        assertThat(CpuFeatures.int8PairsSaturate(java.util.List.of("avx2", "avx512bw", "avx512f"))).isTrue();
+        // AVX-VNNI (256-bit) alone: fbgemm has no kernel for it and runs its AVX2 one
+        assertThat(CpuFeatures.int8PairsSaturate(java.util.List.of("avx2", "avx_vnni"))).isTrue();
+        assertThat(CpuFeatures.int8PairsSaturate(java.util.List.of("avx2", "avx512_vnni", "avx512bw", "avx512f"))).isFalse();
+        assertThat(CpuFeatures.int8PairsSaturate(java.util.List.of())).isFalse();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tagger.model.nn;
 
+import dev.tagger.engine.CpuFeatures;
 import dev.tagger.model.BertConfig;
 import dev.tagger.model.Pooling;
 import dev.tagger.text.TokenizedText;
@@ -72,6 +73,13 @@ public final class ScriptedEncoder implements AutoCloseable {
      */
     private static final int INT8_BLOCK_ROWS = 128;
 
+    /**
+     * Activations quantized to 7 bits instead of 8 on CPUs whose fbgemm kernel would clip sums of product pairs
+     * (AVX2 without AVX-512 VNNI): there 8 bits lost more than the bit, and EncoderParityTest's per-token cosine
+     * against ONNX Runtime fell below its bound. Decided once per process from /proc/cpuinfo.
+     */
+    static final boolean REDUCE_RANGE = CpuFeatures.int8PairsSaturate();
+
     private final NDManager manager;
     private final PtSymbolBlock module;
     private final Precision precision;
@@ -133,7 +141,8 @@ public final class ScriptedEncoder implements AutoCloseable {
                 .replace("${EPS}", Double.toString(c.layerNormEps()))
                 .replace("${QUERY_SCALE}", Double.toString(1.0 / Math.sqrt(c.headSize())))
                 .replace("${NORMALIZE}", head.normalize() ? "True" : "False")
-                .replace("${CHUNK_ROWS}", Integer.toString(INT8_BLOCK_ROWS));
+                .replace("${CHUNK_ROWS}", Integer.toString(INT8_BLOCK_ROWS))
+                .replace("${REDUCE_RANGE}", REDUCE_RANGE ? "True" : "False");
     }
 
     /** Hands the eager encoder's and the head's tensors to the module ({@code load} in the source). */
