@@ -33,7 +33,9 @@ START_TIMEOUT=180
 PORT=""
 OUT=""
 SERVICE_ARGS=()
-JAVA_OPTS_SERVICE=()
+# The same heap cap as each ONNX Runtime peer's JVM (bench_java below), so peak RSS compares like with like; without
+# it the JVM may grow its heap to a quarter of RAM before collecting. --java-opt options come after and win.
+JAVA_OPTS_SERVICE=(-Xmx1g)
 HTTP_CLIENT=plain
 
 usage() {
@@ -56,7 +58,8 @@ usage: bench/run.sh [options]
   --overload-queue N       tagger.batching.queue-capacity of the overload service (default $OVERLOAD_QUEUE)
   --overload-backoff-ms N  pause of a client after a 429 (default $OVERLOAD_BACKOFF_MS: retry at once)
   --service-arg ARG        extra argument for the service, repeatable (e.g. --service-arg --tagger.workers=2)
-  --java-opt OPT           JVM option for the service, repeatable (e.g. --java-opt -Xmx512m; default: none)
+  --java-opt OPT           JVM option for the service, repeatable, after the default -Xmx1g (the ONNX Runtime
+                           peers' heap), e.g. --java-opt -Xmx512m
   --http-client NAME       how the load client sends requests: plain (a keep-alive socket per client, default)
                            or jdk (java.net.http.HttpClient, which adds its own thread hand-offs to every request)
   --skip-build             use the service jar and bench classes already in service/target/ and bench/target/

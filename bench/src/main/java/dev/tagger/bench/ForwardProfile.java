@@ -90,9 +90,17 @@ public final class ForwardProfile {
         }
         double[] ms = new double[runs];
         // -Dgap.ms=N idles N ms between runs, as a service does between requests: caches and clocks cool down.
+        // -Dgap.spin=true spends the gap busy on this thread instead: the core stays ours (no idle state, no other
+        // virtual CPU scheduled onto it), which tells a slowdown from idling apart from one from time passing.
         long gap = Long.getLong("gap.ms", 0);
+        boolean spin = Boolean.getBoolean("gap.spin");
         for (int i = 0; i < runs; i++) {
-            if (gap > 0) {
+            if (gap > 0 && spin) {
+                long until = System.nanoTime() + gap * 1_000_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            } else if (gap > 0) {
                 try {
                     Thread.sleep(gap);
                 } catch (InterruptedException e) {
