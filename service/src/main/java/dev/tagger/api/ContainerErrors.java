@@ -63,8 +63,8 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
                 PrintWriter out = response.getReporter();
                 if (out != null) {
                     out.write(Json.MAPPER.writeValueAsString(problem));
-                    // Ended here, as Tomcat's own valve ends its page: with a flush alone, one answer in tens of
-                    // thousands under load went out as its body without the status line and headers.
+                    // Ended here, as Tomcat's own valve ends its page. (Answers that went out as a bare body without
+                    // a status line were Tomcat's reused-processor HTTP/0.9 flag: server.tomcat.processor-cache.)
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {
