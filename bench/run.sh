@@ -245,8 +245,9 @@ bench_java load "${COMMON[@]}" --url "$URL" --pid "$SERVICE_PID" --levels "$LEVE
   --out "$RUN/load.json"
 if awk -v s="$BULK_SECONDS" 'BEGIN { exit !(s > 0) }'; then
   log "bulk: a bulk job over the dev file alone, then /classify at c=4 alone and beside a bulk job (${BULK_SECONDS}s each)"
+  # its table goes into the report below, from the file; on stdout it came out a second time, before the report
   bench_java bulk --dev "$DEV" --url "$URL" --ort-int8 "$RUN/ort-int8.json" --seconds "$BULK_SECONDS" \
-    --out "$RUN/bulk.md"
+    --out "$RUN/bulk.md" >/dev/null
 fi
 stop_service
 
