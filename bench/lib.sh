@@ -85,7 +85,7 @@ start_service() {
   : "${JAR:?start_service needs JAR}" "${RUN:?start_service needs RUN}"
   PORT="$(free_port)"
   URL="http://127.0.0.1:$PORT"
-  java -Xmx"${HEAP:-1g}" ${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"} -Dai.djl.offline=true -jar "$JAR" \
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java -Xmx"${HEAP:-1g}" ${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"} -Dai.djl.offline=true -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --tagger.store.dir="$store" "$@" >"$RUN/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   if ! wait_ready "$URL" "$health" 240 "$SERVICE_PID"; then
