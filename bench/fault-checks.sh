@@ -70,16 +70,7 @@ done
 
 [[ $PHASES == all ]] && PHASES="$ALL_PHASES"
 
-for tool in python3 curl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "fault-checks: $tool is needed" >&2
-    exit 2
-  fi
-done
-if [[ ! -f "$DATA/train.tsv" || ! -f "$DATA/labels.txt" ]]; then
-  echo "fault-checks: no GoEmotions train.tsv and labels.txt in $DATA (see --data)" >&2
-  exit 2
-fi
+require_goemotions "$DATA"
 
 new_run fault-checks
 build_jar "$SKIP_BUILD"

@@ -32,6 +32,22 @@ new_run() {
   T_START=$SECONDS
 }
 
+# require_goemotions DIR: exits 2 unless python3 and curl are on PATH and DIR holds GoEmotions' train.tsv and
+# labels.txt (the scripts' --data).
+require_goemotions() {
+  local name="${LOG_NAME:-$(basename "$0" .sh)}" tool
+  for tool in python3 curl; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "$name: $tool is needed" >&2
+      exit 2
+    fi
+  done
+  if [[ ! -f "$1/train.tsv" || ! -f "$1/labels.txt" ]]; then
+    echo "$name: no GoEmotions train.tsv and labels.txt in $1 (see --data)" >&2
+    exit 2
+  fi
+}
+
 # build_jar SKIP: builds the service's executable jar (offline) unless SKIP is 1, then sets JAR to it; exits 2
 # when there is none.
 build_jar() {

@@ -69,16 +69,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-for tool in python3 curl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "shutdown-check: $tool is needed" >&2
-    exit 2
-  fi
-done
-if [[ ! -f "$DATA/train.tsv" || ! -f "$DATA/labels.txt" ]]; then
-  echo "shutdown-check: no GoEmotions train.tsv and labels.txt in $DATA (see --data)" >&2
-  exit 2
-fi
+require_goemotions "$DATA"
 
 # The limits, as the repository sets them: the chart's grace period and Spring's per-phase shutdown timeout.
 GRACE="$(awk '/^terminationGracePeriodSeconds:/ {print $2}' helm/tagger/values.yaml)"
