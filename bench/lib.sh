@@ -101,7 +101,12 @@ start_service() {
   : "${JAR:?start_service needs JAR}" "${RUN:?start_service needs RUN}"
   PORT="$(free_port)"
   URL="http://127.0.0.1:$PORT"
-  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java -Xmx"${HEAP:-1g}" ${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"} -Dai.djl.offline=true -jar "$JAR" \
+  # The collector tagger.sh picks: serial on one or two CPUs, unless SERVICE_JAVA_OPTS names one.
+  local gc=""
+  if [[ " ${SERVICE_JAVA_OPTS[*]+${SERVICE_JAVA_OPTS[*]}} " != *" -XX:+Use"*"GC "* ]] && (($(nproc) <= 2)); then
+    gc="-XX:+UseSerialGC"
+  fi
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java -Xmx"${HEAP:-1g}" ${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"} ${gc:+"$gc"} -Dai.djl.offline=true -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --tagger.store.dir="$store" "$@" >"$RUN/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   if ! wait_ready "$URL" "$health" 240 "$SERVICE_PID"; then

@@ -201,7 +201,7 @@ start_service() {
   local logfile="$1"
   shift
   # MALLOC_ARENA_MAX as the shipped launchers set it (tagger.sh, spring-boot:run), unless the caller set one
-  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java "${JAVA_OPTS_SERVICE[@]}" -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 "$@" \
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java "${JAVA_OPTS_SERVICE[@]}" ${LAUNCHER_GC:+"$LAUNCHER_GC"} -Dai.djl.offline=true -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 "$@" \
     >"$logfile" 2>&1 &
   SERVICE_PID=$!
   local deadline=$((SECONDS + START_TIMEOUT))
@@ -220,6 +220,12 @@ start_service() {
   done
   log "service ready on $URL (pid $SERVICE_PID)"
 }
+
+# The collector tagger.sh (the image's launcher) picks: serial on one or two CPUs, unless --java-opt names one.
+LAUNCHER_GC=""
+if [[ " ${JAVA_OPTS_SERVICE[*]} " != *" -XX:+Use"*"GC "* ]] && (($(nproc) <= 2)); then
+  LAUNCHER_GC="-XX:+UseSerialGC"
+fi
 
 COMMON=(--dev "$DEV" --sample "$SAMPLE")
 # The served precision decides how close the service must be to ONNX Runtime's fp32 (see Report.java).
@@ -274,7 +280,7 @@ REPORT_STATUS=0
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- command: \`$COMMAND\`"
   echo "- load client: $HTTP_CLIENT HTTP/1.1 keep-alive connections, one per concurrent client, on the same cores"
-  echo "- service: \`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java${JAVA_OPTS_SERVICE[*]:+ ${JAVA_OPTS_SERVICE[*]}} -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
+  echo "- service: \`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java${JAVA_OPTS_SERVICE[*]:+ ${JAVA_OPTS_SERVICE[*]}}${LAUNCHER_GC:+ $LAUNCHER_GC} -Dai.djl.offline=true -jar $JAR --server.port=$PORT --server.address=127.0.0.1${SERVICE_ARGS[*]:+ ${SERVICE_ARGS[*]}}\` (application.yml defaults otherwise)"
   echo "- texts: $DEV ($(wc -l <"$DEV") lines), one text per request, file order; levels ${LEVEL_SECONDS}s measured after ${WARMUP_SECONDS} s of unmeasured load at c=16 and a ${LEVEL_WARMUP_MS} ms ramp-up each; ONNX Runtime ${ORT_SECONDS}s per configuration and export"
   echo
   bench_java report --ort "$RUN/ort-fp32.json" --ort-int8 "$RUN/ort-int8.json" --load "$RUN/load.json" --precision "$PRECISION" "${OVERLOAD_ARGS[@]}" \
