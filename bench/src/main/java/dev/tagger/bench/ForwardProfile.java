@@ -18,7 +18,8 @@ import java.util.List;
  * Median time of one forward pass for a few batch shapes, to see per-op overhead against arithmetic.
  * Not a test: after {@code ./mvnw -q -DskipTests package}, from the repository root,
  * {@code java -cp "bench/target/classes:$(cat bench/target/bench-classpath.txt)" -Dai.djl.pytorch.num_threads=1
- * -Dencoder=int8|fp32|eager [-Ddev=PATH/dev.tsv] [-Dtrace.texts=N] dev.tagger.bench.ForwardProfile [trace.json]}
+ * -Dencoder=int8|fp32|eager [-Ddev=PATH/dev.tsv] [-Dtrace.texts=N] [-Dgap.ms=N [-Dgap.spin=true]] [-Dgap.sweep.mb=N]
+ * dev.tagger.bench.ForwardProfile [trace.json]}
  */
 public final class ForwardProfile {
 
@@ -108,7 +109,13 @@ public final class ForwardProfile {
         // virtual CPU scheduled onto it), which tells a slowdown from idling apart from one from time passing.
         long gap = Long.getLong("gap.ms", 0);
         boolean spin = Boolean.getBoolean("gap.spin");
+        // -Dgap.sweep.mb=N writes N MB of a Java array before each run instead, as a request's path through the
+        // service (Tomcat, JSON, the load client) touches memory between two forwards and evicts weights from the cache.
+        byte[] sweep = new byte[Integer.getInteger("gap.sweep.mb", 0) << 20];
         for (int i = 0; i < runs; i++) {
+            for (int at = 0; at < sweep.length; at += 64) {
+                sweep[at]++;
+            }
             if (gap > 0 && spin) {
                 long until = System.nanoTime() + gap * 1_000_000;
                 while (System.nanoTime() < until) {
