@@ -1,5 +1,5 @@
 # Shared by the bench scripts that start the service jar themselves (fault-checks.sh, memory-after-training.sh,
-# shutdown-check.sh): sourced, never run. It defines functions and reads these variables of the caller:
+# shutdown-check.sh; run.sh, which has its own start_service, uses launcher_gc): sourced, never run. It defines functions and reads these variables of the caller:
 #
 #   JAR             the executable jar (required by start_service)
 #   RUN             a folder for the service logs, service-NAME.log (required by start_service)
@@ -45,6 +45,14 @@ require_goemotions() {
   if [[ ! -f "$1/train.tsv" || ! -f "$1/labels.txt" ]]; then
     echo "$name: no GoEmotions train.tsv and labels.txt in $1 (see --data)" >&2
     exit 2
+  fi
+}
+
+# launcher_gc [JVM option...]: prints the collector option tagger.sh (the image's launcher) adds, -XX:+UseSerialGC
+# on one or two CPUs; nothing on more CPUs or when the options already name a collector.
+launcher_gc() {
+  if [[ " $* " != *" -XX:+Use"*"GC "* ]] && (($(nproc) <= 2)); then
+    echo "-XX:+UseSerialGC"
   fi
 }
 
@@ -101,11 +109,8 @@ start_service() {
   : "${JAR:?start_service needs JAR}" "${RUN:?start_service needs RUN}"
   PORT="$(free_port)"
   URL="http://127.0.0.1:$PORT"
-  # The collector tagger.sh picks: serial on one or two CPUs, unless SERVICE_JAVA_OPTS names one.
-  local gc=""
-  if [[ " ${SERVICE_JAVA_OPTS[*]+${SERVICE_JAVA_OPTS[*]}} " != *" -XX:+Use"*"GC "* ]] && (($(nproc) <= 2)); then
-    gc="-XX:+UseSerialGC"
-  fi
+  local gc
+  gc="$(launcher_gc ${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"})"
   MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java -Xmx"${HEAP:-1g}" ${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"} ${gc:+"$gc"} -Dai.djl.offline=true -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --tagger.store.dir="$store" "$@" >"$RUN/service-$name.log" 2>&1 &
   SERVICE_PID=$!

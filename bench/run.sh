@@ -12,6 +12,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# For launcher_gc; the functions of the same name below (log, free_port, start_service, stop_service) are run.sh's own.
+source "$ROOT/bench/lib.sh"
 COMMAND="bench/run.sh$(printf ' %q' "$@")"
 
 DEV="$ROOT/../shared/datasets/goemotions/dev.tsv"
@@ -221,11 +223,8 @@ start_service() {
   log "service ready on $URL (pid $SERVICE_PID)"
 }
 
-# The collector tagger.sh (the image's launcher) picks: serial on one or two CPUs, unless --java-opt names one.
-LAUNCHER_GC=""
-if [[ " ${JAVA_OPTS_SERVICE[*]} " != *" -XX:+Use"*"GC "* ]] && (($(nproc) <= 2)); then
-  LAUNCHER_GC="-XX:+UseSerialGC"
-fi
+# The collector tagger.sh (the image's launcher) picks, unless --java-opt names one (bench/lib.sh).
+LAUNCHER_GC="$(launcher_gc "${JAVA_OPTS_SERVICE[@]}")"
 
 COMMON=(--dev "$DEV" --sample "$SAMPLE")
 # The served precision decides how close the service must be to ONNX Runtime's fp32 (see Report.java).

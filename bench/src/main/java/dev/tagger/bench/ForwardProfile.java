@@ -109,8 +109,9 @@ public final class ForwardProfile {
         // virtual CPU scheduled onto it), which tells a slowdown from idling apart from one from time passing.
         long gap = Long.getLong("gap.ms", 0);
         boolean spin = Boolean.getBoolean("gap.spin");
-        // -Dgap.sweep.mb=N writes N MB of a Java array before each run instead, as a request's path through the
-        // service (Tomcat, JSON, the load client) touches memory between two forwards and evicts weights from the cache.
+        // -Dgap.sweep.mb=N writes N MB of a Java array before each run (and its gap, if any), as a request's path
+        // through the service (Tomcat, JSON, the load client) touches memory between two forwards and evicts weights
+        // from the cache.
         byte[] sweep = new byte[Integer.getInteger("gap.sweep.mb", 0) << 20];
         for (int i = 0; i < runs; i++) {
             for (int at = 0; at < sweep.length; at += 64) {
