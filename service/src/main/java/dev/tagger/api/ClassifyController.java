@@ -19,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import tools.jackson.databind.JsonNode;
 
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
@@ -110,7 +109,17 @@ public class ClassifyController {
         return result;
     }
 
-    private static String ms(long nanos) {
-        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    /**
+     * A duration in milliseconds with three decimals, rounded half up ("4.125"). Written out by hand because it runs
+     * four times on the inference worker for every answer, where {@code String.format} showed in its profile.
+     */
+    static String ms(long nanos) {
+        long micros = (Math.max(0, nanos) + 500) / 1000;
+        long fraction = micros % 1000;
+        StringBuilder b = new StringBuilder(12).append(micros / 1000).append('.');
+        if (fraction < 100) {
+            b.append(fraction < 10 ? "00" : "0");
+        }
+        return b.append(fraction).toString();
     }
 }

@@ -126,9 +126,12 @@ class ClassifyApiTest extends ServiceTestBase {
     @Test
     void timingHeadersAreSent() throws Exception {
         HttpResponse<String> r = post("/classify", "{\"text\": \"hello there\"}");
-        assertThat(r.headers().firstValue("x-inference-time")).isPresent();
-        assertThat(r.headers().firstValue("x-queue-time")).isPresent();
-        assertThat(r.headers().firstValue("x-tokenization-time")).isPresent();
+        for (String h : List.of("x-tokenization-time", "x-queue-time", "x-inference-time", "x-total-time")) {
+            assertThat(r.headers().firstValue(h)).as(h).hasValueSatisfying(v -> assertThat(v).matches("\\d+\\.\\d{3}"));
+        }
+        double total = Double.parseDouble(r.headers().firstValue("x-total-time").orElseThrow());
+        assertThat(Double.parseDouble(r.headers().firstValue("x-inference-time").orElseThrow()))
+                .isPositive().isLessThanOrEqualTo(total);
     }
 
     @Test
